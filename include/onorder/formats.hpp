@@ -1,0 +1,31 @@
+// The generic data formats of spec/dataformats.md, as pure functions on the JSON string value.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace onorder::formats {
+
+// ID: ^[-0-9a-zA-Z.]{1,36}$
+bool is_id(std::string_view value);
+
+// Number of Unicode code points, or nullopt when the bytes are not valid UTF-8
+// (overlong forms, surrogates and code points above U+10FFFF are invalid).
+std::optional<std::size_t> utf8_length(std::string_view value);
+
+// text: a string of at most 255 characters (code points, not bytes); blank is valid.
+inline constexpr std::size_t max_text_length = 255;
+bool is_text(std::string_view value);
+
+// phoneNo: ^\+[0-9]+$ with at most 15 digits (E.164).
+inline constexpr std::size_t max_phone_digits = 15;
+bool is_phone_no(std::string_view value);
+
+// postalCode: ^[1-9][0-9]{4}$
+bool is_postal_code(std::string_view value);
+
+// Shaped like local@domain.tld — only ever a warning: the spec types e-mail as text.
+bool looks_like_email(std::string_view value);
+
+} // namespace onorder::formats

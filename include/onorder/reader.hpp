@@ -1,0 +1,71 @@
+// Reading orders: one JSON order, a JSON array of orders, or NDJSON — streamed, in flat memory.
+#pragma once
+
+#include <onorder/problem.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace onorder {
+
+enum class Framing {
+    single, // one JSON value (several concatenated values are read one after another)
+    array,  // a JSON array whose elements are the orders
+    ndjson, // one order per line
+};
+
+inline constexpr std::size_t max_order_bytes = 1024 * 1024; // a single order over 1 MiB is refused
+inline constexpr int max_nesting_depth = 64;
+
+// One order's bytes as they stand in the source, before parsing.
+struct OrderText {
+    std::string source;      // file name as given, "-" for stdin
+    std::size_t index = 0;   // 0-based within its source
+    std::size_t line = 0;    // 1-based line where the order starts
+    std::size_t column = 1;  // 1-based column where the order starts
+    std::string text;        // the order's bytes, exactly (empty when `problem` says why)
+    std::optional<Problem> problem; // set when the bytes could not be framed (too big, too deep,
+                                    // a syntax error the framer found, binary data)
+};
+
+// A source that cannot be read at all (missing, unreadable, a directory): exit 2, not an order.
+struct SourceError {
+    std::string source;
+    std::string message;
+};
+
+class OrderReader {
+public:
+    virtual ~OrderReader() = default;
+    // The next order, or nullopt at the end of the source.
+    virtual std::optional<OrderText> next() = 0;
+    virtual Framing framing() const = 0;
+    // Set when reading failed after opening (an I/O error mid-file).
+    virtual std::optional<SourceError> error() const = 0;
+};
+
+struct ReaderOptions {
+    bool force_ndjson = false; // --ndjson: one order per line whatever the file's name
+};
+
+// Opens `path` ("-" for stdin). Framing: NDJSON for .ndjson/.jsonl or force_ndjson; otherwise an
+// array when the first non-blank byte is '[', else a single value.
+struct OpenResult {
+    std::unique_ptr<OrderReader> reader; // null on error
+    std::optional<SourceError> error;
+};
+OpenResult open_orders(const std::string& path, const ReaderOptions& options);
+
+// Parses one order's bytes. On failure `document` is null and `problem` has rule "json" (syntax,
+// with line and column within the source), or "type" is not decided here — the validator does.
+struct ParsedOrder {
+    std::optional<nlohmann::json> document;
+    std::optional<Problem> problem;
+};
+ParsedOrder parse_order(const OrderText& order);
+
+} // namespace onorder

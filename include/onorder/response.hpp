@@ -1,0 +1,27 @@
+// Interpreting the SP's answer (spec/order.md, spec/responses.md, DESIGN §4).
+#pragma once
+
+#include <onorder/http_client.hpp>
+#include <onorder/outcome.hpp>
+
+#include <string>
+
+namespace onorder {
+
+struct Verdict {
+    Outcome outcome = Outcome::unknown;
+    long http_status = 0;
+    std::string status;      // 200: ACTIVATED / RECEIVED / REJECTED (or the unknown value seen)
+    std::string message;     // for the customer (200 and 400)
+    std::string cause;       // for the operator (400 and other errors)
+    std::string explanation; // one paragraph for the operator: what happened and what to do
+    int attempts = 1;
+    std::chrono::milliseconds elapsed{0};
+};
+
+Verdict interpret(const HttpExchange& exchange);
+
+// What the HTTP status means, per spec/responses.md ("Too Many Requests", …).
+std::string_view status_meaning(long http_status);
+
+} // namespace onorder
