@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace onorder::formats {
@@ -27,5 +28,12 @@ bool is_postal_code(std::string_view value);
 
 // Shaped like local@domain.tld — only ever a warning: the spec types e-mail as text.
 bool looks_like_email(std::string_view value);
+
+// --fix: a phone number as people write it ("070-123 45 67", "0046 70…", "+46 (0)70…") in E.164;
+// a leading single 0 is the Swedish national prefix. nullopt when no unambiguous form exists.
+std::optional<std::string> normalise_phone_no(std::string_view value);
+
+// --fix: "111 22" → "11122"; nullopt when no unambiguous form exists.
+std::optional<std::string> normalise_postal_code(std::string_view value);
 
 } // namespace onorder::formats

@@ -22,7 +22,8 @@ public:
     std::string redact(std::string_view text) const;
 
 private:
-    std::vector<std::string> secrets_;
+    std::vector<std::string> secrets_;          // longest first, so no secret is left half shown
+    std::vector<std::string> identity_numbers_; // every written form of the known numbers
 };
 
 // A copy of an order with personalIdentityNumber and organizationNumber masked.

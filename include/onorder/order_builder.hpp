@@ -1,0 +1,36 @@
+// Building an order from flags: values for fields, applied over a file order or a fresh one.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace onorder {
+
+// One field set from the command line: a JSON Pointer and the value to put there.
+struct FieldValue {
+    std::string pointer;
+    nlohmann::json value;
+};
+
+// `--set a.b.c=VALUE` (or /a/b/c=VALUE): the path as a JSON Pointer, and VALUE as JSON when it
+// parses as a JSON scalar/array/object (true, 42, "x", null) else as a string. nullopt, with
+// `error` set, when there is no '=' or the path is empty.
+std::optional<FieldValue> parse_set_expression(std::string_view expression, std::string& error);
+
+// A dotted path ("customerDetails.customerFirstname", "products.0.offeringId") or a JSON Pointer,
+// as a JSON Pointer.
+std::string to_json_pointer(std::string_view path);
+
+// The skeleton an order built from flags alone starts from: ACTIVATE, ordered now (UTC),
+// requested as soon as possible (= the order time).
+nlohmann::json base_order(std::chrono::system_clock::time_point now);
+
+// Sets each value, creating objects (and the products array) on the way. Returns false, with `error`, when a path runs through a value that is not a container.
+bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields, std::string& error);
+
+} // namespace onorder

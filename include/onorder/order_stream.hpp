@@ -1,0 +1,54 @@
+// The reading half of validate and submit: sources → framed → parsed → fields applied → fixed →
+// validated, one order at a time, in flat memory.
+#pragma once
+
+#include <onorder/fix.hpp>
+#include <onorder/order_builder.hpp>
+#include <onorder/reader.hpp>
+#include <onorder/validate.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace onorder {
+
+struct StreamOptions {
+    ReaderOptions reader;
+    ValidationOptions validation;
+    bool fix = false;
+    std::vector<FieldValue> fields; // from flags; applied over every order
+};
+
+struct CheckedOrder {
+    std::string source;
+    std::size_t index = 0;
+    std::size_t line = 0;
+    Framing framing = Framing::single;
+    std::string original;                   // the bytes as read
+    std::optional<nlohmann::json> document; // null when the bytes are not JSON
+    std::vector<Change> changes;            // what --fix changed
+    Validation validation;
+    // The exact bytes to send: `original` when nothing changed it, else the edited document
+    // serialised once — the bytes that were validated are the bytes that are sent.
+    std::string body;
+    bool edited = false; // fields or --fix changed the document
+};
+
+struct StreamVisitor {
+    std::function<void(const CheckedOrder&)> order;
+    std::function<void(const SourceError&)> source_error;
+    std::function<void(const std::string& source, Framing framing)> source_opened; // may be null
+};
+
+// Reads every source in turn ("-" = stdin); a source with no orders at all yields one invalid
+// order with a json problem, so nothing passes silently. Returns false when `keep_going` said stop.
+bool stream_orders(const std::vector<std::string>& sources, const StreamOptions& options,
+                   const StreamVisitor& visitor, const std::function<bool()>& keep_going = {});
+
+// The order built from flags alone (no source): base_order() with the fields applied.
+CheckedOrder check_document(nlohmann::json document, std::string source,
+                            const StreamOptions& options);
+
+} // namespace onorder

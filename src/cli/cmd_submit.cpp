@@ -1,0 +1,202 @@
+// onorder submit: build or read orders, validate, send, print the SP's verdicts.
+#include "command.hpp"
+#include "connection_options.hpp"
+#include "order_options.hpp"
+#include "printers.hpp"
+#include "terminal.hpp"
+
+#include <onorder/submit.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace onorder::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+std::string shell_quote(std::string_view text) {
+    std::string quoted = "'";
+    for (char c : text) {
+        if (c == '\'')
+            quoted += "'\\''";
+        else
+            quoted += c;
+    }
+    return quoted + "'";
+}
+
+class SubmitCommand final : public Command {
+public:
+    CLI::App* add_to(CLI::App& app) override {
+        auto* command = app.add_subcommand(
+            "submit", "Validate orders and send them to the SP; print each verdict");
+        order_.add_to(*command);
+        connection_flags_.add_to(*command);
+        command->add_flag("--dry-run", dry_run_,
+                          "Validate and print the exact request and an equivalent curl command; "
+                          "send nothing");
+        command->add_flag("--unmask", unmask_,
+                          "Show identity numbers in full in --dry-run output");
+        command->add_flag("-v,--verbose", verbose_,
+                          "Trace requests and responses on stderr (credentials and identity "
+                          "numbers redacted)");
+        return command;
+    }
+
+    int run() override {
+        StreamOptions stream;
+        std::string problem;
+        Connection connection;
+        if (!order_.stream_options(stream, problem) ||
+            !connection_flags_.resolve(connection, !dry_run_, problem)) {
+            error(problem);
+            return exit_code(Outcome::usage);
+        }
+        for (const auto& path : connection.require)
+            stream.validation.required.push_back(path);
+        stream.validation.strict = stream.validation.strict || connection.strict;
+        connection_ = connection;
+        json_ = order_.output == "json";
+        style_ = style_for(stdout);
+        redactor_.add_secret(connection.options.password);
+        if (verbose_)
+            connection_.options.trace = [](std::string_view line) {
+                fmt::print(stderr, "{}\n", line);
+            };
+        if (!dry_run_)
+            client_ = std::make_unique<HttpClient>(connection_.options, redactor_);
+
+        std::signal(SIGINT, on_interrupt);
+        if (order_.sources.empty() && (order_.sets_fields() || is_terminal(stdin))) {
+            if (!order_.sets_fields()) {
+                error("no order given: name a file, - for stdin, or build one with flags "
+                      "(see onorder submit --help)");
+                return exit_code(Outcome::usage);
+            }
+            auto document = base_order(stream.validation.now);
+            if (!connection.co_id.empty())
+                document["coId"] = connection.co_id;
+            OrderOptions::default_requested_time(stream);
+            handle(check_document(std::move(document), "command line", stream));
+        } else {
+            auto sources = order_.sources;
+            if (sources.empty())
+                sources.push_back("-");
+            StreamVisitor visitor;
+            visitor.order = [this](const CheckedOrder& order) { handle(order); };
+            visitor.source_error = [this](const SourceError& e) {
+                error(e.message);
+                result_ = worst(result_, Outcome::usage);
+            };
+            stream_orders(sources, stream, visitor, [this] { return !stop_ && !interrupted; });
+        }
+        if (interrupted)
+            result_ = Outcome::interrupted;
+        return exit_code(result_);
+    }
+
+private:
+    void handle(const CheckedOrder& order) {
+        Verdict verdict;
+        if (!order.validation.valid()) {
+            verdict.outcome = Outcome::invalid;
+            verdict.attempts = 0;
+            verdict.explanation = "The order is invalid and was not sent.";
+        } else if (dry_run_) {
+            print_dry_run(order);
+            if (!order.validation.warnings.empty())
+                print_problems(stderr, style_for(stderr), order);
+            return;
+        } else {
+            verdict = submit_order(*client_, connection_.order_url, order.body, connection_.retry,
+                                   [](std::chrono::milliseconds wait) {
+                                       std::this_thread::sleep_for(wait);
+                                   });
+        }
+        result_ = worst(result_, verdict.outcome);
+        // A credentials problem fails every order alike: stop at once (DESIGN §6).
+        if (verdict.outcome == Outcome::auth)
+            stop_ = true;
+        ++count_;
+        if (json_) {
+            print_json_line(stdout, verdict_json(order, verdict));
+        } else {
+            print_verdict(stdout, style_, order, verdict, order.index > 0 || count_ > 1);
+            if (verdict.outcome != Outcome::invalid &&
+                (!order.validation.warnings.empty() || !order.changes.empty()))
+                print_problems(stdout, style_, order);
+        }
+        std::fflush(stdout);
+    }
+
+    void print_dry_run(const CheckedOrder& order) {
+        Redactor redactor = redactor_;
+        const std::string body = unmask_ ? order.body : redactor.redact(order.body);
+        const auto& options = connection_.options;
+        std::vector<std::string> headers = {"Content-Type: application/json",
+                                            "Accept: application/json",
+                                            "User-Agent: onorder/" ONORDER_VERSION};
+        if (!options.user.empty())
+            headers.push_back("Authorization: Basic [redacted]");
+        for (const auto& header : options.headers)
+            headers.push_back(redactor.redact(header));
+
+        fmt::print("POST {}\n", connection_.order_url);
+        for (const auto& header : headers)
+            fmt::print("{}\n", header);
+        fmt::print("\n{}\n\n", body);
+
+        std::string curl = fmt::format("curl --silent --show-error --request POST {}",
+                                       shell_quote(connection_.order_url));
+        for (const auto& header : headers)
+            if (header.rfind("Authorization:", 0) != 0 && header.rfind("User-Agent:", 0) != 0)
+                curl += " \\\n  --header " + shell_quote(header);
+        if (!options.user.empty())
+            curl += fmt::format(" \\\n  --user \"{}:${{ONORDER_PASSWORD}}\"", options.user);
+        const std::pair<const char*, const std::string*> files[] = {
+            {"--cacert", &options.tls.cacert}, {"--capath", &options.tls.capath},
+            {"--cert", &options.tls.cert},     {"--key", &options.tls.key},
+            {"--pinnedpubkey", &options.tls.pinned_pubkey}, {"--proxy", &options.proxy}};
+        for (const auto& [flag, value] : files)
+            if (!value->empty())
+                curl += fmt::format(" \\\n  {} {}", flag, shell_quote(*value));
+        if (options.tls.insecure)
+            curl += " \\\n  --insecure";
+        if (options.use_netrc)
+            curl += options.netrc_file.empty()
+                        ? std::string(" \\\n  --netrc")
+                        : " \\\n  --netrc-file " + shell_quote(options.netrc_file);
+        curl += fmt::format(" \\\n  --connect-timeout {} --max-time {}",
+                            options.connect_timeout.count() / 1000.0,
+                            options.timeout.count() / 1000.0);
+        curl += " \\\n  --data-binary @- <<'ONORDER_BODY'\n" + body + "\nONORDER_BODY";
+        fmt::print("# The same request with curl{}:\n{}\n",
+                   options.user.empty() ? "" : " (password from ONORDER_PASSWORD, never inlined)",
+                   curl);
+        if (!unmask_ && body != order.body)
+            fmt::print("# Identity numbers are masked above; --unmask shows them in full.\n");
+    }
+
+    OrderOptions order_;
+    ConnectionFlags connection_flags_;
+    Connection connection_;
+    bool dry_run_ = false, unmask_ = false, verbose_ = false, json_ = false, stop_ = false;
+    Style style_;
+    Redactor redactor_;
+    std::unique_ptr<HttpClient> client_;
+    Outcome result_ = Outcome::accepted;
+    std::size_t count_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_submit_command() { return std::make_unique<SubmitCommand>(); }
+
+} // namespace onorder::cli

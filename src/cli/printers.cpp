@@ -1,0 +1,130 @@
+#include "printers.hpp"
+
+#include <onorder/fingerprint.hpp>
+
+#include <fmt/format.h>
+
+namespace onorder::cli {
+
+namespace {
+
+nlohmann::json problems_json(const Problems& problems) {
+    auto list = nlohmann::json::array();
+    for (const auto& problem : problems) {
+        nlohmann::json item = {
+            {"path", problem.path}, {"rule", problem.rule}, {"message", problem.message}};
+        if (!problem.hint.empty())
+            item["hint"] = problem.hint;
+        list.push_back(std::move(item));
+    }
+    return list;
+}
+
+void print_problem_list(std::FILE* out, const Style& style, const Problems& problems,
+                        std::string_view kind, std::string_view colour) {
+    for (const auto& problem : problems) {
+        const std::string path = problem.path.empty() ? "(document)" : problem.path;
+        fmt::print(out, "  {}{}{} {} [{}]: {}\n", colour, kind, style.reset(), path, problem.rule,
+                   problem.message);
+        if (!problem.hint.empty())
+            fmt::print(out, "      {}fix:{} {}\n", style.dim(), style.reset(), problem.hint);
+    }
+}
+
+} // namespace
+
+std::string order_label(const CheckedOrder& order, bool several_in_source) {
+    std::string label = order.source;
+    if (several_in_source || order.framing != Framing::single)
+        label += fmt::format(" #{}", order.index);
+    if (order.framing == Framing::ndjson && order.line > 0)
+        label += fmt::format(" (line {})", order.line);
+    return label;
+}
+
+nlohmann::json validation_json(const CheckedOrder& order) {
+    nlohmann::json line = {{"source", order.source}, {"index", order.index}};
+    if (order.framing == Framing::ndjson)
+        line["line"] = order.line;
+    line["valid"] = order.validation.valid();
+    line["errors"] = problems_json(order.validation.errors);
+    line["warnings"] = problems_json(order.validation.warnings);
+    if (!order.changes.empty()) {
+        auto changes = nlohmann::json::array();
+        for (const auto& change : order.changes)
+            changes.push_back({{"path", change.path}, {"from", change.before}, {"to", change.after}});
+        line["changes"] = std::move(changes);
+    }
+    return line;
+}
+
+void print_problems(std::FILE* out, const Style& style, const CheckedOrder& order) {
+    for (const auto& change : order.changes)
+        fmt::print(out, "  {}fixed{} {}: {} -> {}\n", style.green(), style.reset(), change.path,
+                   change.before, change.after);
+    print_problem_list(out, style, order.validation.errors, "error  ", style.red());
+    print_problem_list(out, style, order.validation.warnings, "warning", style.yellow());
+}
+
+nlohmann::json verdict_json(const CheckedOrder& order, const Verdict& verdict) {
+    nlohmann::json line = {{"source", order.source}, {"index", order.index}};
+    if (order.framing == Framing::ndjson)
+        line["line"] = order.line;
+    line["outcome"] = name(verdict.outcome);
+    if (!verdict.status.empty())
+        line["status"] = verdict.status;
+    if (!verdict.message.empty())
+        line["message"] = verdict.message;
+    if (!verdict.cause.empty())
+        line["cause"] = verdict.cause;
+    line["http"] = verdict.http_status;
+    line["attempts"] = verdict.attempts;
+    line["ms"] = verdict.elapsed.count();
+    if (!verdict.explanation.empty() && verdict.outcome != Outcome::accepted)
+        line["explanation"] = verdict.explanation;
+    if (order.document)
+        line["fingerprint"] = fingerprint(*order.document);
+    if (verdict.outcome == Outcome::invalid)
+        line["errors"] = problems_json(order.validation.errors);
+    return line;
+}
+
+void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order,
+                   const Verdict& verdict, bool several) {
+    const auto& outcome = info(verdict.outcome);
+    const bool good = verdict.outcome == Outcome::accepted;
+    const auto colour = good ? style.green() : style.red();
+    std::string headline = fmt::format("{}", outcome.words);
+    if (!verdict.status.empty())
+        headline += fmt::format(" ({})", verdict.status);
+    if (several)
+        fmt::print(out, "{}: ", order_label(order, true));
+    fmt::print(out, "{}{}{}{}\n", style.bold(), colour, headline, style.reset());
+    if (!verdict.message.empty())
+        fmt::print(out, "  Tell the customer: \"{}\"\n", verdict.message);
+    if (!verdict.cause.empty())
+        fmt::print(out, "  Cause (for you, not the customer): {}\n", verdict.cause);
+    if (!verdict.explanation.empty() && !good)
+        fmt::print(out, "  {}\n", verdict.explanation);
+    if (verdict.outcome == Outcome::invalid) {
+        print_problems(out, style, order);
+        return;
+    }
+    std::string details;
+    if (verdict.http_status > 0)
+        details = fmt::format("HTTP {}", verdict.http_status);
+    else
+        details = "no HTTP answer";
+    details += fmt::format(", {} ms, {} attempt{}", verdict.elapsed.count(), verdict.attempts,
+                           verdict.attempts == 1 ? "" : "s");
+    fmt::print(out, "  {}{}{}\n", style.dim(), details, style.reset());
+}
+
+void print_json_line(std::FILE* out, const nlohmann::json& line) {
+    // Replace invalid UTF-8 rather than throw: a hostile SP's bytes must not crash the output.
+    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fputc('\n', out);
+}
+
+} // namespace onorder::cli

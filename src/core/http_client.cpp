@@ -1,0 +1,495 @@
+#include <onorder/http_client.hpp>
+#include <onorder/response.hpp>
+
+#include <curl/curl.h>
+
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace onorder {
+
+namespace {
+
+constexpr std::size_t trace_body_limit = 4096; // enough to see an order and an answer
+constexpr int max_redirect_hops = 5;
+
+struct EasyDeleter {
+    void operator()(CURL* easy) const noexcept { curl_easy_cleanup(easy); }
+};
+struct SlistDeleter {
+    void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+};
+struct UrlDeleter {
+    void operator()(CURLU* url) const noexcept { curl_url_cleanup(url); }
+};
+struct CurlFree {
+    void operator()(char* text) const noexcept { curl_free(text); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+using CurlString = std::unique_ptr<char, CurlFree>;
+
+void init_curl_once() {
+    // Never cleaned up: handles elsewhere may outlive any static destructor, and exit frees all.
+    static const CURLcode result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    (void)result; // a failure shows as curl_easy_init() returning null
+}
+
+void append_header(HeaderList& list, const std::string& line) {
+    if (curl_slist* head = curl_slist_append(list.get(), line.c_str())) {
+        (void)list.release(); // the head now owns the old nodes
+        list.reset(head);
+    }
+}
+
+std::string base64(std::string_view input) {
+    static constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string output;
+    output.reserve((input.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < input.size(); i += 3) {
+        const std::size_t left = input.size() - i;
+        std::uint32_t chunk = static_cast<unsigned char>(input[i]) << 16;
+        if (left > 1) chunk |= static_cast<unsigned char>(input[i + 1]) << 8;
+        if (left > 2) chunk |= static_cast<unsigned char>(input[i + 2]);
+        output += alphabet[(chunk >> 18) & 63];
+        output += alphabet[(chunk >> 12) & 63];
+        output += left > 1 ? alphabet[(chunk >> 6) & 63] : '=';
+        output += left > 2 ? alphabet[chunk & 63] : '=';
+    }
+    return output;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
+    char* raw = nullptr;
+    if (curl_url_get(url, part, &raw, flags) != CURLUE_OK) return {};
+    const CurlString owned(raw);
+    std::string text(owned.get());
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// Credentials go only where the user sent them: a redirect elsewhere (or to plain http) is not
+// followed, it is shown.
+bool same_origin(const std::string& from, const std::string& to) {
+    const UrlHandle a(curl_url());
+    const UrlHandle b(curl_url());
+    if (!a || !b || curl_url_set(a.get(), CURLUPART_URL, from.c_str(), 0) != CURLUE_OK ||
+        curl_url_set(b.get(), CURLUPART_URL, to.c_str(), 0) != CURLUE_OK) {
+        return false;
+    }
+    for (CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
+        const unsigned flags = part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0;
+        if (url_part(a.get(), part, flags) != url_part(b.get(), part, flags)) return false;
+    }
+    return true;
+}
+
+// POST keeps its method only through 307/308; a GET may follow any of the usual redirects.
+bool followable(const HttpExchange& exchange, bool is_post) {
+    if (exchange.reach != HttpExchange::Reach::answered) return false;
+    const long status = exchange.http_status;
+    if (status == 307 || status == 308) return true;
+    return !is_post && (status == 301 || status == 302 || status == 303);
+}
+
+std::string_view protocol_name(long version) {
+    switch (version) {
+    case CURL_HTTP_VERSION_1_0: return "HTTP/1.0";
+    case CURL_HTTP_VERSION_1_1: return "HTTP/1.1";
+    case CURL_HTTP_VERSION_2_0: return "HTTP/2";
+    case CURL_HTTP_VERSION_3: return "HTTP/3";
+    default: return "";
+    }
+}
+
+// What one perform() learns through libcurl's callbacks.
+struct Transfer {
+    HttpExchange exchange;
+    const std::function<void(std::string_view)>* trace = nullptr;
+    const Redactor* redactor = nullptr;
+    std::string* tls_version = nullptr;
+    int request_starts = 0;
+    bool body_capped = false;
+    std::string trace_out; // body bytes to show, buffered so a masked number is never split
+    std::string trace_in;
+    std::size_t trace_out_total = 0;
+    std::size_t trace_in_total = 0;
+
+    void emit(std::string_view prefix, std::string_view text) {
+        while (!text.empty()) {
+            const std::size_t end = text.find('\n');
+            std::string_view line = text.substr(0, end);
+            text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            // Redact before anything else sees the line; then keep a hostile SP's escapes out.
+            (*trace)(std::string(prefix) + printable(redactor->redact(line), trace_body_limit));
+        }
+    }
+
+    void flush_body(std::string_view prefix, std::string& shown, std::size_t total) {
+        if (shown.empty()) return;
+        emit(prefix, shown);
+        if (total > trace_body_limit) {
+            emit(prefix, fmt::format("[{} more bytes not shown]", total - trace_body_limit));
+        }
+        shown.clear();
+    }
+
+    void flush_bodies() {
+        flush_body("> ", trace_out, trace_out_total);
+        flush_body("< ", trace_in, trace_in_total);
+    }
+
+    static void collect(std::string& shown, std::size_t& total, std::string_view data) {
+        const std::size_t room = total < trace_body_limit ? trace_body_limit - total : 0;
+        shown.append(data.substr(0, room));
+        total += data.size();
+    }
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto& transfer = *static_cast<Transfer*>(user);
+    const std::size_t length = size * count;
+    std::string& body = transfer.exchange.body;
+    const std::size_t room = max_response_bytes - body.size();
+    try {
+        if (length > room) {
+            body.append(data, room);
+            transfer.exchange.body_truncated = true;
+            transfer.body_capped = true;
+            return 0; // stops the transfer: reading on would only feed a hostile answer
+        }
+        body.append(data, length);
+    } catch (...) {
+        return 0;
+    }
+    return length;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto& exchange = static_cast<Transfer*>(user)->exchange;
+    const std::size_t length = size * count;
+    const std::string_view line = trim(std::string_view(data, length));
+    try {
+        if (line.substr(0, 5) == "HTTP/") {
+            // A new response (after a 1xx): only the final one's headers count.
+            exchange.content_type.clear();
+            exchange.retry_after.reset();
+            exchange.location.clear();
+        } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
+            const std::string_view name = trim(line.substr(0, colon));
+            const std::string value(trim(line.substr(colon + 1)));
+            if (iequals(name, "Content-Type")) {
+                exchange.content_type = value;
+            } else if (iequals(name, "Retry-After")) {
+                exchange.retry_after = value;
+            } else if (iequals(name, "Location")) {
+                exchange.location = value;
+            }
+        }
+    } catch (...) {
+        return 0;
+    }
+    return length;
+}
+
+// libcurl silently sends a request again when a reused connection dies before any answer. An
+// order is not idempotent (RFC 9110 §9.2.2): a second start within one transfer is refused.
+int on_request_start(void* user, char*, char*, int, int) {
+    auto& transfer = *static_cast<Transfer*>(user);
+    return ++transfer.request_starts > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+}
+
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+    auto& transfer = *static_cast<Transfer*>(user);
+    const std::string_view text(data, size);
+    try {
+        if (type == CURLINFO_TEXT) {
+            // OpenSSL's handshake line, the only portable way to learn the TLS version here.
+            constexpr std::string_view marker = "SSL connection using ";
+            if (text.substr(0, marker.size()) == marker) {
+                const std::string_view rest = text.substr(marker.size());
+                *transfer.tls_version = std::string(trim(rest.substr(0, rest.find(" /"))));
+            }
+        }
+        if (*transfer.trace == nullptr) return 0;
+        switch (type) {
+        case CURLINFO_TEXT:
+            transfer.flush_bodies();
+            transfer.emit("* ", text);
+            break;
+        case CURLINFO_HEADER_OUT:
+            transfer.flush_bodies();
+            transfer.emit("> ", text);
+            break;
+        case CURLINFO_HEADER_IN:
+            transfer.flush_bodies();
+            transfer.emit("< ", text);
+            break;
+        case CURLINFO_DATA_OUT:
+            Transfer::collect(transfer.trace_out, transfer.trace_out_total, text);
+            break;
+        case CURLINFO_DATA_IN:
+            Transfer::collect(transfer.trace_in, transfer.trace_in_total, text);
+            break;
+        default: // TLS records are binary noise
+            break;
+        }
+    } catch (...) {
+        // A trace that fails must not fail the order.
+    }
+    return 0;
+}
+
+} // namespace
+
+struct HttpClient::Impl {
+    ConnectionOptions options;
+    Redactor redactor;
+    EasyHandle easy;
+    HeaderList post_headers;
+    HeaderList get_headers;
+    std::array<char, CURL_ERROR_SIZE> error_buffer{};
+    CURLcode setup_code = CURLE_OK; // a setting libcurl refused: every request fails with it
+    std::string setup_error;
+    std::string tls_version;  // of the connection in use; a reused one logs no handshake
+    std::string redirect_url; // where the last answer redirects to, resolved by libcurl
+
+    Impl(ConnectionOptions connection, Redactor redaction)
+        : options(std::move(connection)), redactor(std::move(redaction)) {
+        init_curl_once();
+        easy.reset(curl_easy_init());
+        if (!easy) {
+            setup_code = CURLE_FAILED_INIT;
+            setup_error = "libcurl could not be initialised";
+            return;
+        }
+        if (!options.user.empty()) {
+            redactor.add_secret(base64(options.user + ":" + options.password));
+        }
+        configure();
+    }
+
+    void require(CURLcode code, std::string_view option) {
+        if (code != CURLE_OK && setup_code == CURLE_OK) {
+            setup_code = code;
+            setup_error = fmt::format("libcurl refused {}: {}", option, curl_easy_strerror(code));
+        }
+    }
+
+    void configure() {
+        CURL* h = easy.get();
+        require(curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L), "NOSIGNAL");
+        require(curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data()), "ERRORBUFFER");
+        require(curl_easy_setopt(h, CURLOPT_USERAGENT, "onorder/" ONORDER_VERSION), "USERAGENT");
+        require(curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR");
+        // Without HTTP/2 support in libcurl this fails; HTTP/1.1 is then just as correct.
+        (void)curl_easy_setopt(h, CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_2TLS});
+        require(curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                                 static_cast<long>(options.connect_timeout.count())),
+                "CONNECTTIMEOUT_MS");
+        require(curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count())),
+                "TIMEOUT_MS");
+        require(curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L), "FOLLOWLOCATION");
+        require(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body), "WRITEFUNCTION");
+        require(curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header), "HEADERFUNCTION");
+        require(curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_request_start), "PREREQFUNCTION");
+        // Verbose always: the handshake line is where the TLS version comes from.
+        require(curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug), "DEBUGFUNCTION");
+        require(curl_easy_setopt(h, CURLOPT_VERBOSE, 1L), "VERBOSE");
+        configure_auth(h);
+        configure_tls(h);
+        if (!options.proxy.empty()) {
+            require(curl_easy_setopt(h, CURLOPT_PROXY, options.proxy.c_str()), "PROXY");
+        }
+        append_header(post_headers, "Content-Type: application/json");
+        append_header(post_headers, "Accept: application/json");
+        append_header(post_headers, "Expect:"); // the body goes at once, no 100-continue wait
+        append_header(get_headers, "Accept: application/json");
+        for (const std::string& header : options.headers) {
+            append_header(post_headers, header);
+            append_header(get_headers, header);
+        }
+    }
+
+    void configure_auth(CURL* h) {
+        if (!options.user.empty()) {
+            require(curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC)),
+                    "HTTPAUTH");
+            require(curl_easy_setopt(h, CURLOPT_USERNAME, options.user.c_str()), "USERNAME");
+            // With --netrc and no password, the netrc file supplies the password for this user.
+            if (!options.password.empty() || !options.use_netrc) {
+                require(curl_easy_setopt(h, CURLOPT_PASSWORD, options.password.c_str()),
+                        "PASSWORD");
+            }
+        }
+        if (options.use_netrc || !options.netrc_file.empty()) {
+            require(curl_easy_setopt(h, CURLOPT_NETRC, long{CURL_NETRC_OPTIONAL}), "NETRC");
+        }
+        if (!options.netrc_file.empty()) {
+            require(curl_easy_setopt(h, CURLOPT_NETRC_FILE, options.netrc_file.c_str()),
+                    "NETRC_FILE");
+        }
+    }
+
+    void configure_tls(CURL* h) {
+        const TlsOptions& tls = options.tls;
+        const long verify = tls.insecure ? 0L : 1L;
+        require(curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify), "SSL_VERIFYPEER");
+        require(curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls.insecure ? 0L : 2L),
+                "SSL_VERIFYHOST");
+        const std::pair<CURLoption, const std::string*> files[] = {
+            {CURLOPT_CAINFO, &tls.cacert},
+            {CURLOPT_CAPATH, &tls.capath},
+            {CURLOPT_SSLCERT, &tls.cert},
+            {CURLOPT_SSLKEY, &tls.key},
+            {CURLOPT_PINNEDPUBLICKEY, &tls.pinned_pubkey},
+        };
+        for (const auto& [option, value] : files) {
+            if (!value->empty()) {
+                require(curl_easy_setopt(h, option, value->c_str()), "a TLS option");
+            }
+        }
+    }
+
+    HttpExchange perform(const std::string& url, const std::string_view* body) {
+        Transfer transfer;
+        transfer.trace = &options.trace;
+        transfer.redactor = &redactor;
+        transfer.tls_version = &tls_version;
+        redirect_url.clear();
+        if (setup_code != CURLE_OK) {
+            transfer.exchange.curl_code = setup_code;
+            transfer.exchange.curl_error = setup_error;
+            return std::move(transfer.exchange);
+        }
+        CURL* h = easy.get();
+        curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+        if (body != nullptr) {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+            // Never null: that would make libcurl read the body from stdin.
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->empty() ? "" : body->data());
+            curl_easy_setopt(h, CURLOPT_HTTPHEADER, post_headers.get());
+        } else {
+            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+            curl_easy_setopt(h, CURLOPT_HTTPHEADER, get_headers.get());
+        }
+        for (CURLoption option : {CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_DEBUGDATA,
+                                  CURLOPT_PREREQDATA}) {
+            curl_easy_setopt(h, option, &transfer);
+        }
+        error_buffer[0] = '\0';
+
+        const auto start = std::chrono::steady_clock::now();
+        const CURLcode code = curl_easy_perform(h);
+        transfer.exchange.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+        if (options.trace) {
+            try {
+                transfer.flush_bodies();
+            } catch (...) {
+            }
+        }
+        record(transfer, code);
+        return std::move(transfer.exchange);
+    }
+
+    void record(Transfer& transfer, CURLcode code) {
+        CURL* h = easy.get();
+        HttpExchange& exchange = transfer.exchange;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &exchange.http_status);
+        long version = 0;
+        curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
+        exchange.protocol = protocol_name(version);
+        const char* scheme = nullptr;
+        curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme);
+        if (scheme != nullptr && iequals(scheme, "https")) exchange.tls_version = tls_version;
+        const char* redirect = nullptr;
+        curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &redirect);
+        if (redirect != nullptr) redirect_url = redirect;
+
+        // DESIGN §5: whether the SP may have the order decides everything that follows.
+        const bool answered = code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.body_capped);
+        if (answered) {
+            exchange.reach = HttpExchange::Reach::answered;
+            return;
+        }
+        // The pre-request callback runs once the connection is ready, just before the request
+        // leaves; without it nothing of the order can have gone out.
+        exchange.reach = transfer.request_starts == 0 ? HttpExchange::Reach::not_sent
+                                                      : HttpExchange::Reach::maybe_sent;
+        exchange.curl_code = code;
+        if (transfer.request_starts > 1) {
+            exchange.curl_error = "the connection was lost after the request was sent, before "
+                                  "any answer; it was not sent again";
+        } else {
+            const char* text = error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
+            exchange.curl_error = printable(redactor.redact(trim(text)), 300);
+        }
+    }
+};
+
+HttpClient::HttpClient(ConnectionOptions options, Redactor redactor)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(redactor))) {}
+
+HttpClient::~HttpClient() = default;
+
+namespace {
+
+// Follows 307/308 (any redirect for GET) to the same origin only, at most a few hops.
+template <typename Send>
+HttpExchange with_redirects(const ConnectionOptions& options, const std::string& url, bool is_post,
+                            const std::string& redirect_url, Send send) {
+    HttpExchange exchange = send(url);
+    std::string current = url;
+    auto elapsed = exchange.elapsed;
+    for (int hop = 0; hop < max_redirect_hops && options.follow_redirects &&
+                      followable(exchange, is_post) && !redirect_url.empty() &&
+                      same_origin(current, redirect_url);
+         ++hop) {
+        current = redirect_url;
+        exchange = send(current);
+        elapsed += exchange.elapsed;
+    }
+    exchange.elapsed = elapsed;
+    return exchange;
+}
+
+} // namespace
+
+HttpExchange HttpClient::post_json(const std::string& url, std::string_view body) {
+    return with_redirects(impl_->options, url, true, impl_->redirect_url,
+                          [&](const std::string& target) { return impl_->perform(target, &body); });
+}
+
+HttpExchange HttpClient::get(const std::string& url) {
+    return with_redirects(impl_->options, url, false, impl_->redirect_url,
+                          [&](const std::string& target) { return impl_->perform(target, nullptr); });
+}
+
+} // namespace onorder

@@ -1,0 +1,33 @@
+// What the mock received, so tests can prove an order arrived exactly once (DESIGN §8).
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace onorder::mock {
+
+class ReceivedCounters {
+public:
+    // Counts one POST of an order; returns how many POSTs of this order (by fingerprint) have
+    // arrived, this one included, or 1 for a body that has no fingerprint (not JSON).
+    std::size_t count(const std::optional<std::string>& fingerprint,
+                      const std::optional<std::string>& access_id);
+
+    // {"total": N, "by_fingerprint": {...}, "by_access_id": {...}}
+    nlohmann::json snapshot() const;
+
+    void reset();
+
+private:
+    mutable std::mutex mutex_;
+    std::size_t total_ = 0;
+    std::unordered_map<std::string, std::size_t> by_fingerprint_;
+    std::unordered_map<std::string, std::size_t> by_access_id_;
+};
+
+} // namespace onorder::mock

@@ -1,0 +1,34 @@
+// The mock SP's HTTP(S) server: routes, authentication, counting and logging.
+#pragma once
+
+#include "auth.hpp"
+#include "scenarios.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace onorder::mock {
+
+struct TlsFiles {
+    std::string certificate;
+    std::string private_key;
+    std::string client_ca; // "": no client certificate asked for
+};
+
+struct ServerSettings {
+    std::string host = "127.0.0.1";
+    int port = 0; // 0: an ephemeral port
+    std::optional<TlsFiles> tls;
+    BasicAuth auth;
+    const Scenario* forced_scenario = nullptr; // --scenario; an offeringId naming one still wins
+    AnswerSettings answers;
+    std::size_t threads = 32;
+    bool quiet = false;
+};
+
+// Serves until SIGINT or SIGTERM. Prints "listening on URL" on stdout once bound. Returns the
+// process's exit code.
+int run_server(const ServerSettings& settings);
+
+} // namespace onorder::mock
