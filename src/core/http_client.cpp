@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -53,8 +54,10 @@ std::string base64(std::string_view input) {
     for (std::size_t i = 0; i < input.size(); i += 3) {
         const std::size_t left = input.size() - i;
         std::uint32_t chunk = static_cast<unsigned char>(input[i]) << 16;
-        if (left > 1) chunk |= static_cast<unsigned char>(input[i + 1]) << 8;
-        if (left > 2) chunk |= static_cast<unsigned char>(input[i + 2]);
+        if (left > 1)
+            chunk |= static_cast<unsigned char>(input[i + 1]) << 8;
+        if (left > 2)
+            chunk |= static_cast<unsigned char>(input[i + 2]);
         output += alphabet[(chunk >> 18) & 63];
         output += alphabet[(chunk >> 12) & 63];
         output += left > 1 ? alphabet[(chunk >> 6) & 63] : '=';
@@ -74,7 +77,8 @@ std::string_view trim(std::string_view text) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (std::tolower(static_cast<unsigned char>(a[i])) !=
             std::tolower(static_cast<unsigned char>(b[i]))) {
@@ -86,10 +90,12 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
     char* raw = nullptr;
-    if (curl_url_get(url, part, &raw, flags) != CURLUE_OK) return {};
+    if (curl_url_get(url, part, &raw, flags) != CURLUE_OK)
+        return {};
     const CurlString owned(raw);
     std::string text(owned.get());
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : text)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return text;
 }
 
@@ -104,26 +110,34 @@ bool same_origin(const std::string& from, const std::string& to) {
     }
     for (CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
         const unsigned flags = part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0;
-        if (url_part(a.get(), part, flags) != url_part(b.get(), part, flags)) return false;
+        if (url_part(a.get(), part, flags) != url_part(b.get(), part, flags))
+            return false;
     }
     return true;
 }
 
 // POST keeps its method only through 307/308; a GET may follow any of the usual redirects.
 bool followable(const HttpExchange& exchange, bool is_post) {
-    if (exchange.reach != HttpExchange::Reach::answered) return false;
+    if (exchange.reach != HttpExchange::Reach::answered)
+        return false;
     const long status = exchange.http_status;
-    if (status == 307 || status == 308) return true;
+    if (status == 307 || status == 308)
+        return true;
     return !is_post && (status == 301 || status == 302 || status == 303);
 }
 
 std::string_view protocol_name(long version) {
     switch (version) {
-    case CURL_HTTP_VERSION_1_0: return "HTTP/1.0";
-    case CURL_HTTP_VERSION_1_1: return "HTTP/1.1";
-    case CURL_HTTP_VERSION_2_0: return "HTTP/2";
-    case CURL_HTTP_VERSION_3: return "HTTP/3";
-    default: return "";
+    case CURL_HTTP_VERSION_1_0:
+        return "HTTP/1.0";
+    case CURL_HTTP_VERSION_1_1:
+        return "HTTP/1.1";
+    case CURL_HTTP_VERSION_2_0:
+        return "HTTP/2";
+    case CURL_HTTP_VERSION_3:
+        return "HTTP/3";
+    default:
+        return "";
     }
 }
 
@@ -132,7 +146,7 @@ struct Transfer {
     HttpExchange exchange;
     const std::function<void(std::string_view)>* trace = nullptr;
     const Redactor* redactor = nullptr;
-    std::string* tls_version = nullptr;
+    std::string tls_version; // from this transfer's handshake, if it made one
     int request_starts = 0;
     bool body_capped = false;
     std::string trace_out; // body bytes to show, buffered so a masked number is never split
@@ -145,14 +159,16 @@ struct Transfer {
             const std::size_t end = text.find('\n');
             std::string_view line = text.substr(0, end);
             text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            if (!line.empty() && line.back() == '\r')
+                line.remove_suffix(1);
             // Redact before anything else sees the line; then keep a hostile SP's escapes out.
             (*trace)(std::string(prefix) + printable(redactor->redact(line), trace_body_limit));
         }
     }
 
     void flush_body(std::string_view prefix, std::string& shown, std::size_t total) {
-        if (shown.empty()) return;
+        if (shown.empty())
+            return;
         emit(prefix, shown);
         if (total > trace_body_limit) {
             emit(prefix, fmt::format("[{} more bytes not shown]", total - trace_body_limit));
@@ -234,10 +250,11 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
             constexpr std::string_view marker = "SSL connection using ";
             if (text.substr(0, marker.size()) == marker) {
                 const std::string_view rest = text.substr(marker.size());
-                *transfer.tls_version = std::string(trim(rest.substr(0, rest.find(" /"))));
+                transfer.tls_version = std::string(trim(rest.substr(0, rest.find(" /"))));
             }
         }
-        if (*transfer.trace == nullptr) return 0;
+        if (*transfer.trace == nullptr)
+            return 0;
         switch (type) {
         case CURLINFO_TEXT:
             transfer.flush_bodies();
@@ -277,8 +294,8 @@ struct HttpClient::Impl {
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
     CURLcode setup_code = CURLE_OK; // a setting libcurl refused: every request fails with it
     std::string setup_error;
-    std::string tls_version;  // of the connection in use; a reused one logs no handshake
-    std::string redirect_url; // where the last answer redirects to, resolved by libcurl
+    std::string connection_tls_version; // a reused connection logs no handshake
+    std::string redirect_url;           // where the last answer redirects to, resolved by libcurl
 
     Impl(ConnectionOptions connection, Redactor redaction)
         : options(std::move(connection)), redactor(std::move(redaction)) {
@@ -363,16 +380,21 @@ struct HttpClient::Impl {
         require(curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify), "SSL_VERIFYPEER");
         require(curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls.insecure ? 0L : 2L),
                 "SSL_VERIFYHOST");
-        const std::pair<CURLoption, const std::string*> files[] = {
-            {CURLOPT_CAINFO, &tls.cacert},
-            {CURLOPT_CAPATH, &tls.capath},
-            {CURLOPT_SSLCERT, &tls.cert},
-            {CURLOPT_SSLKEY, &tls.key},
-            {CURLOPT_PINNEDPUBLICKEY, &tls.pinned_pubkey},
+        struct TlsFile {
+            CURLoption option;
+            const std::string* value;
+            std::string_view flag;
         };
-        for (const auto& [option, value] : files) {
-            if (!value->empty()) {
-                require(curl_easy_setopt(h, option, value->c_str()), "a TLS option");
+        const TlsFile files[] = {
+            {CURLOPT_CAINFO, &tls.cacert, "--cacert"},
+            {CURLOPT_CAPATH, &tls.capath, "--capath"},
+            {CURLOPT_SSLCERT, &tls.cert, "--cert"},
+            {CURLOPT_SSLKEY, &tls.key, "--key"},
+            {CURLOPT_PINNEDPUBLICKEY, &tls.pinned_pubkey, "--pinned-pubkey"},
+        };
+        for (const TlsFile& file : files) {
+            if (!file.value->empty()) {
+                require(curl_easy_setopt(h, file.option, file.value->c_str()), file.flag);
             }
         }
     }
@@ -381,7 +403,6 @@ struct HttpClient::Impl {
         Transfer transfer;
         transfer.trace = &options.trace;
         transfer.redactor = &redactor;
-        transfer.tls_version = &tls_version;
         redirect_url.clear();
         if (setup_code != CURLE_OK) {
             transfer.exchange.curl_code = setup_code;
@@ -399,8 +420,8 @@ struct HttpClient::Impl {
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
             curl_easy_setopt(h, CURLOPT_HTTPHEADER, get_headers.get());
         }
-        for (CURLoption option : {CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_DEBUGDATA,
-                                  CURLOPT_PREREQDATA}) {
+        for (CURLoption option :
+             {CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_DEBUGDATA, CURLOPT_PREREQDATA}) {
             curl_easy_setopt(h, option, &transfer);
         }
         error_buffer[0] = '\0';
@@ -419,6 +440,23 @@ struct HttpClient::Impl {
         return std::move(transfer.exchange);
     }
 
+    // Follows 307/308 (any usual redirect for GET) to the same origin only, a few hops at most.
+    HttpExchange exchange(const std::string& url, const std::string_view* body) {
+        HttpExchange answer = perform(url, body);
+        std::string current = url;
+        auto elapsed = answer.elapsed;
+        for (int hop = 0; hop < max_redirect_hops && options.follow_redirects &&
+                          followable(answer, body != nullptr) && !redirect_url.empty() &&
+                          same_origin(current, redirect_url);
+             ++hop) {
+            current = redirect_url;
+            answer = perform(current, body);
+            elapsed += answer.elapsed;
+        }
+        answer.elapsed = elapsed;
+        return answer;
+    }
+
     void record(Transfer& transfer, CURLcode code) {
         CURL* h = easy.get();
         HttpExchange& exchange = transfer.exchange;
@@ -428,13 +466,23 @@ struct HttpClient::Impl {
         exchange.protocol = protocol_name(version);
         const char* scheme = nullptr;
         curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme);
-        if (scheme != nullptr && iequals(scheme, "https")) exchange.tls_version = tls_version;
+        long new_connections = 0;
+        curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &new_connections);
+        if (!transfer.tls_version.empty()) {
+            connection_tls_version = transfer.tls_version;
+        } else if (new_connections > 0) {
+            connection_tls_version.clear();
+        }
+        if (scheme != nullptr && iequals(scheme, "https"))
+            exchange.tls_version = connection_tls_version;
         const char* redirect = nullptr;
         curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &redirect);
-        if (redirect != nullptr) redirect_url = redirect;
+        if (redirect != nullptr)
+            redirect_url = redirect;
 
         // DESIGN §5: whether the SP may have the order decides everything that follows.
-        const bool answered = code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.body_capped);
+        const bool answered =
+            code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.body_capped);
         if (answered) {
             exchange.reach = HttpExchange::Reach::answered;
             return;
@@ -448,7 +496,8 @@ struct HttpClient::Impl {
             exchange.curl_error = "the connection was lost after the request was sent, before "
                                   "any answer; it was not sent again";
         } else {
-            const char* text = error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
+            const char* text =
+                error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
             exchange.curl_error = printable(redactor.redact(trim(text)), 300);
         }
     }
@@ -459,37 +508,12 @@ HttpClient::HttpClient(ConnectionOptions options, Redactor redactor)
 
 HttpClient::~HttpClient() = default;
 
-namespace {
-
-// Follows 307/308 (any redirect for GET) to the same origin only, at most a few hops.
-template <typename Send>
-HttpExchange with_redirects(const ConnectionOptions& options, const std::string& url, bool is_post,
-                            const std::string& redirect_url, Send send) {
-    HttpExchange exchange = send(url);
-    std::string current = url;
-    auto elapsed = exchange.elapsed;
-    for (int hop = 0; hop < max_redirect_hops && options.follow_redirects &&
-                      followable(exchange, is_post) && !redirect_url.empty() &&
-                      same_origin(current, redirect_url);
-         ++hop) {
-        current = redirect_url;
-        exchange = send(current);
-        elapsed += exchange.elapsed;
-    }
-    exchange.elapsed = elapsed;
-    return exchange;
-}
-
-} // namespace
-
 HttpExchange HttpClient::post_json(const std::string& url, std::string_view body) {
-    return with_redirects(impl_->options, url, true, impl_->redirect_url,
-                          [&](const std::string& target) { return impl_->perform(target, &body); });
+    return impl_->exchange(url, &body);
 }
 
 HttpExchange HttpClient::get(const std::string& url) {
-    return with_redirects(impl_->options, url, false, impl_->redirect_url,
-                          [&](const std::string& target) { return impl_->perform(target, nullptr); });
+    return impl_->exchange(url, nullptr);
 }
 
 } // namespace onorder

@@ -1,0 +1,504 @@
+#include <onorder/response.hpp>
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace onorder {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view check_with_sp =
+    "Check with the SP what became of the order before sending it again.";
+
+// One UTF-8 code point from the front of `text`, or nullopt for an invalid sequence (one byte
+// is then consumed).
+std::optional<char32_t> next_code_point(std::string_view& text) {
+    const auto lead = static_cast<unsigned char>(text[0]);
+    const std::size_t length = lead < 0x80                   ? 1
+                               : lead >= 0xC2 && lead < 0xE0 ? 2
+                               : lead >= 0xE0 && lead < 0xF0 ? 3
+                               : lead >= 0xF0 && lead < 0xF5 ? 4
+                                                             : 0;
+    if (length == 0 || text.size() < length) {
+        text.remove_prefix(1);
+        return std::nullopt;
+    }
+    char32_t point = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t i = 1; i < length; ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if ((byte & 0xC0) != 0x80) {
+            text.remove_prefix(1);
+            return std::nullopt;
+        }
+        point = (point << 6) | (byte & 0x3F);
+    }
+    static constexpr char32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (point < smallest[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF)) {
+        text.remove_prefix(1);
+        return std::nullopt;
+    }
+    text.remove_prefix(length);
+    return point;
+}
+
+// Terminal escapes and bidi reordering from a hostile SP must not reach the operator's screen.
+bool hidden(char32_t point) {
+    return point < 0x20 || (point >= 0x7F && point < 0xA0) ||
+           (point >= 0x202A && point <= 0x202E) || (point >= 0x2066 && point <= 0x2069);
+}
+
+std::string json_value(const json& value) {
+    return printable(value.dump(-1, ' ', false, json::error_handler_t::replace), 80);
+}
+
+std::string_view json_kind(const json& value) {
+    switch (value.type()) {
+    case json::value_t::array:
+        return "a JSON array";
+    case json::value_t::string:
+        return "a JSON string";
+    case json::value_t::boolean:
+        return "a JSON boolean";
+    case json::value_t::null:
+        return "JSON null";
+    case json::value_t::object:
+        return "a JSON object";
+    default:
+        return "a JSON number";
+    }
+}
+
+std::optional<json> parse_body(const HttpExchange& exchange) {
+    if (exchange.body_truncated)
+        return std::nullopt;
+    json value = json::parse(exchange.body, nullptr, false);
+    if (value.is_discarded())
+        return std::nullopt;
+    return value;
+}
+
+// A string member, made printable; nullopt when absent, null or not a string.
+std::optional<std::string> string_member(const std::optional<json>& body, const char* name) {
+    if (!body || !body->is_object())
+        return std::nullopt;
+    const auto found = body->find(name);
+    if (found == body->end() || !found->is_string())
+        return std::nullopt;
+    return printable(found->get<std::string>());
+}
+
+std::string lower(std::string_view text) {
+    std::string result(text);
+    for (char& c : result)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return result;
+}
+
+std::string html_title(std::string_view body) {
+    const std::string head = lower(body.substr(0, 64 * 1024));
+    const std::size_t open = head.find("<title");
+    if (open == std::string::npos)
+        return {};
+    const std::size_t start = head.find('>', open);
+    const std::size_t end = head.find("</title", start);
+    if (start == std::string::npos || end == std::string::npos)
+        return {};
+    return printable(body.substr(start + 1, end - start - 1), 100);
+}
+
+// A body that is not the expected JSON, in a few words: never dumped (DESIGN §4).
+std::string describe_body(const HttpExchange& exchange) {
+    const std::string_view body = exchange.body;
+    if (exchange.body_truncated) {
+        return "the body was over 1 MiB and was cut off";
+    }
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        return "the body is empty";
+    }
+    const std::string start = lower(body.substr(body.find_first_not_of(" \t\r\n"), 64));
+    if (lower(exchange.content_type).find("html") != std::string::npos ||
+        start.starts_with("<!doctype html") || start.starts_with("<html")) {
+        const std::string title = html_title(body);
+        return title.empty() ? fmt::format("the body is an HTML page, {} bytes", body.size())
+                             : fmt::format("the body is an HTML page (title: {}), {} bytes", title,
+                                           body.size());
+    }
+    if (start.starts_with("{") || start.starts_with("[")) {
+        return fmt::format("the body is not valid JSON (truncated?), {} bytes", body.size());
+    }
+    const std::string type = exchange.content_type.empty() ? std::string("no content type")
+                                                           : printable(exchange.content_type, 60);
+    const std::string_view text = body.substr(0, body.find_last_not_of(" \t\r\n") + 1);
+    return fmt::format("the body is not JSON ({}, {} bytes): \"{}\"", type, body.size(),
+                       printable(text.substr(text.find_first_not_of(" \t\r\n")), 80));
+}
+
+std::string status_line(long status) {
+    const std::string_view meaning = status_meaning(status);
+    return meaning.empty() ? fmt::format("{}", status) : fmt::format("{} {}", status, meaning);
+}
+
+// --- 200: the answer spec/order.md defines -------------------------------------------------
+
+struct OrderStatus {
+    std::string_view status;
+    Outcome outcome;
+    std::string_view words;
+};
+
+constexpr OrderStatus order_statuses[] = {
+    {"ACTIVATED", Outcome::accepted, "The SP accepted the order; the services are delivered."},
+    {"RECEIVED", Outcome::accepted, "The SP accepted the order; the services will be delivered."},
+    {"REJECTED", Outcome::rejected, "The SP rejected the order."},
+};
+
+// Why a 200 body is not the answer of the spec, or "" when it is.
+std::string order_answer_problem(const std::optional<json>& body, const HttpExchange& exchange) {
+    if (!body)
+        return describe_body(exchange);
+    if (!body->is_object()) {
+        return fmt::format("the body is {}, not an object with \"status\" and \"message\"",
+                           json_kind(*body));
+    }
+    const auto status = body->find("status");
+    if (status == body->end() || status->is_null())
+        return "the body has no \"status\"";
+    if (!status->is_string())
+        return fmt::format("status {} is not a string", json_value(*status));
+    const auto known = std::find_if(std::begin(order_statuses), std::end(order_statuses),
+                                    [&](const OrderStatus& s) { return s.status == *status; });
+    if (known == std::end(order_statuses)) {
+        return fmt::format("unknown status \"{}\" (the spec knows ACTIVATED, RECEIVED and "
+                           "REJECTED)",
+                           printable(status->get<std::string>(), 100));
+    }
+    const auto message = body->find("message");
+    if (message == body->end() || message->is_null()) {
+        return fmt::format("status {} came without a \"message\"", known->status);
+    }
+    if (!message->is_string()) {
+        return fmt::format("message {} is not a string", json_value(*message));
+    }
+    return {};
+}
+
+Verdict order_answer(const HttpExchange& exchange, Verdict verdict) {
+    const std::optional<json> body = parse_body(exchange);
+    if (const std::optional<std::string> status = string_member(body, "status")) {
+        verdict.status = *status;
+    }
+    verdict.message = string_member(body, "message").value_or("");
+    const std::string problem = order_answer_problem(body, exchange);
+    if (!problem.empty()) {
+        verdict.outcome = Outcome::http_error;
+        verdict.explanation =
+            fmt::format("The SP answered 200 OK, but not with the answer of the spec: {}. {}",
+                        problem, check_with_sp);
+        return verdict;
+    }
+    for (const OrderStatus& known : order_statuses) {
+        if (known.status == verdict.status) {
+            verdict.outcome = known.outcome;
+            verdict.explanation = known.words;
+        }
+    }
+    return verdict;
+}
+
+// --- everything else ------------------------------------------------------------------------
+
+Verdict bad_request(const HttpExchange& exchange, Verdict verdict) {
+    const std::optional<json> body = parse_body(exchange);
+    verdict.outcome = Outcome::bad_request;
+    verdict.cause = string_member(body, "cause").value_or("");
+    verdict.message = string_member(body, "message").value_or("");
+    verdict.explanation = "The SP refused the order's data (400 Bad Request): the cause is for "
+                          "you, the message for the customer. Fix the order and send it again.";
+    if (verdict.cause.empty() && verdict.message.empty()) {
+        verdict.explanation =
+            fmt::format("The SP refused the order (400 Bad Request) without a cause: {}.",
+                        body && body->is_object() ? std::string("the body has no \"cause\"")
+                        : body                    ? fmt::format("the body is {}", json_kind(*body))
+                                                  : describe_body(exchange));
+    }
+    return verdict;
+}
+
+Verdict redirect(const HttpExchange& exchange, Verdict verdict) {
+    verdict.outcome = Outcome::http_error;
+    verdict.explanation = fmt::format(
+        "The SP answered {}{}. The order was not sent there: onorder follows only 307 and 308, "
+        "to the same host, and only with --location. If the new address is right, give it "
+        "with --url.",
+        status_line(exchange.http_status),
+        exchange.location.empty()
+            ? std::string(" without a Location")
+            : fmt::format(" pointing to {}", printable(exchange.location, 300)));
+    return verdict;
+}
+
+Verdict unexpected_success(const HttpExchange& exchange, Verdict verdict) {
+    verdict.outcome = Outcome::http_error;
+    verdict.cause = string_member(parse_body(exchange), "cause").value_or("");
+    verdict.explanation = fmt::format(
+        "The SP answered {}, not 200 OK with a status: the order may have been processed. {}",
+        status_line(exchange.http_status), check_with_sp);
+    return verdict;
+}
+
+struct Advice {
+    long status;
+    Outcome outcome;
+    std::string_view advice;
+};
+
+// What to do about an error status; 5xx other than 503 may have processed the order (§5).
+constexpr Advice advice_table[] = {
+    {401, Outcome::auth,
+     "Check --user and the password (ONORDER_PASSWORD, --password-file, --netrc)."},
+    {403, Outcome::auth, "These credentials may not place this order: ask the SP for access."},
+    {404, Outcome::http_error, "Check --url and --order-path: the SP has no such endpoint."},
+    {405, Outcome::http_error, "Check --url and --order-path: this is not the order endpoint."},
+    {409, Outcome::http_error,
+     "The order conflicts with what the SP has: a service of the same type is already active, "
+     "or the service type is claimed by another SP."},
+    {413, Outcome::http_error, "The SP finds the order too large."},
+    {415, Outcome::http_error, "The SP did not accept a JSON body."},
+    {429, Outcome::http_error,
+     "The SP is limiting the request rate and did not process the order: send it again later, "
+     "or more slowly (--rate, --parallel)."},
+    {500, Outcome::http_error,
+     "The SP failed while handling the order and may have processed it. "},
+    {501, Outcome::http_error,
+     "The SP does not implement this endpoint: check --url and --order-path."},
+    {502, Outcome::http_error,
+     "A gateway in front of the SP failed; the order may have reached "
+     "the SP. "},
+    {503, Outcome::http_error,
+     "The SP is unavailable and did not process the order: send it again later."},
+    {504, Outcome::http_error,
+     "A gateway in front of the SP timed out; the order may have "
+     "reached the SP. "},
+};
+
+std::string advice_for(long status) {
+    for (const Advice& row : advice_table) {
+        if (row.status == status) {
+            return row.advice.ends_with(' ') ? std::string(row.advice) + std::string(check_with_sp)
+                                             : std::string(row.advice);
+        }
+    }
+    if (status >= 500) {
+        return fmt::format("The SP may have processed the order. {}", check_with_sp);
+    }
+    return "The SP did not accept the request.";
+}
+
+Verdict error_status(const HttpExchange& exchange, Verdict verdict) {
+    const std::optional<json> body = parse_body(exchange);
+    verdict.outcome = Outcome::http_error;
+    for (const Advice& row : advice_table) {
+        if (row.status == exchange.http_status)
+            verdict.outcome = row.outcome;
+    }
+    verdict.cause = string_member(body, "cause").value_or("");
+    std::string explanation = fmt::format("The SP answered {}", status_line(exchange.http_status));
+    if (!verdict.cause.empty()) {
+        explanation += fmt::format(", cause: {}", verdict.cause);
+    } else if (!body) {
+        explanation += fmt::format("; {}", describe_body(exchange));
+    }
+    verdict.explanation = fmt::format("{}. {}", explanation, advice_for(exchange.http_status));
+    return verdict;
+}
+
+struct StatusRule {
+    long first;
+    long last;
+    Verdict (*interpret)(const HttpExchange&, Verdict);
+};
+
+// First match wins (DESIGN §4).
+constexpr StatusRule status_rules[] = {
+    {200, 200, order_answer}, {100, 299, unexpected_success}, {300, 399, redirect},
+    {400, 400, bad_request},  {0, 999, error_status},
+};
+
+// --- the request did not get an answer ------------------------------------------------------
+
+struct CurlCause {
+    int code;
+    std::string_view words;
+};
+
+constexpr CurlCause not_sent_causes[] = {
+    {CURLE_COULDNT_RESOLVE_HOST, "The SP's host name could not be resolved (DNS): check --url."},
+    {CURLE_COULDNT_RESOLVE_PROXY, "The proxy's host name could not be resolved: check --proxy."},
+    {CURLE_COULDNT_CONNECT,
+     "The connection to the SP was refused or could not be made: check --url and whether the SP "
+     "is up."},
+    {CURLE_OPERATION_TIMEDOUT,
+     "The connection to the SP could not be made in time (--connect-timeout)."},
+    {CURLE_PEER_FAILED_VERIFICATION,
+     "The SP's TLS certificate could not be verified: give its CA with --cacert or --capath "
+     "(--insecure skips verification, unsafe)."},
+    {CURLE_SSL_CACERT_BADFILE, "The CA certificates could not be read: check --cacert/--capath."},
+    {CURLE_SSL_CERTPROBLEM, "The client certificate could not be used: check --cert and --key."},
+    {CURLE_SSL_PINNEDPUBKEYNOTMATCH, "The SP's public key does not match --pinned-pubkey."},
+    {CURLE_SSL_CONNECT_ERROR,
+     "The TLS handshake with the SP failed (if its certificate is not trusted here: --cacert)."},
+    {CURLE_SSL_ISSUER_ERROR, "The SP's TLS certificate has the wrong issuer: check --cacert."},
+    {CURLE_UNSUPPORTED_PROTOCOL, "The URL is not http:// or https://: check --url."},
+    {CURLE_URL_MALFORMAT, "The URL is malformed: check --url."},
+    {CURLE_LOGIN_DENIED, "The credentials were refused: check --user and the password."},
+};
+
+Verdict not_sent(const HttpExchange& exchange, Verdict verdict) {
+    verdict.outcome = Outcome::no_connection;
+    std::string_view words = "The request could not be sent.";
+    for (const CurlCause& row : not_sent_causes) {
+        if (row.code == exchange.curl_code)
+            words = row.words;
+    }
+    verdict.cause = printable(exchange.curl_error, 300);
+    verdict.explanation =
+        fmt::format("{}{} The order was not sent.", words,
+                    verdict.cause.empty() ? std::string() : fmt::format(" ({})", verdict.cause));
+    return verdict;
+}
+
+Verdict maybe_sent(const HttpExchange& exchange, Verdict verdict) {
+    verdict.outcome = Outcome::unknown;
+    verdict.cause = printable(exchange.curl_error, 300);
+    const std::string_view what = exchange.curl_code == CURLE_OPERATION_TIMEDOUT
+                                      ? "No complete answer came from the SP in time (--timeout)"
+                                      : "The connection was lost before the SP's answer came";
+    verdict.explanation = fmt::format(
+        "{}{}. The order may have reached the SP and been processed; check with the SP before "
+        "sending it again.",
+        what, verdict.cause.empty() ? std::string() : fmt::format(" ({})", verdict.cause));
+    return verdict;
+}
+
+struct ReasonPhrase {
+    long status;
+    std::string_view phrase;
+};
+
+// spec/responses.md names the codes an SP uses; RFC 9110 §15 the rest.
+constexpr ReasonPhrase reason_phrases[] = {
+    {100, "Continue"},
+    {101, "Switching Protocols"},
+    {200, "OK"},
+    {201, "Created"},
+    {202, "Accepted"},
+    {203, "Non-Authoritative Information"},
+    {204, "No Content"},
+    {205, "Reset Content"},
+    {206, "Partial Content"},
+    {300, "Multiple Choices"},
+    {301, "Moved Permanently"},
+    {302, "Found"},
+    {303, "See Other"},
+    {304, "Not Modified"},
+    {307, "Temporary Redirect"},
+    {308, "Permanent Redirect"},
+    {400, "Bad Request"},
+    {401, "Unauthorized"},
+    {402, "Payment Required"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {406, "Not Acceptable"},
+    {407, "Proxy Authentication Required"},
+    {408, "Request Timeout"},
+    {409, "Conflict"},
+    {410, "Gone"},
+    {411, "Length Required"},
+    {412, "Precondition Failed"},
+    {413, "Content Too Large"},
+    {414, "URI Too Long"},
+    {415, "Unsupported Media Type"},
+    {416, "Range Not Satisfiable"},
+    {417, "Expectation Failed"},
+    {421, "Misdirected Request"},
+    {422, "Unprocessable Content"},
+    {425, "Too Early"},
+    {426, "Upgrade Required"},
+    {428, "Precondition Required"},
+    {429, "Too Many Requests"},
+    {431, "Request Header Fields Too Large"},
+    {451, "Unavailable For Legal Reasons"},
+    {500, "Internal Server Error"},
+    {501, "Not Implemented"},
+    {502, "Bad Gateway"},
+    {503, "Service Unavailable"},
+    {504, "Gateway Timeout"},
+    {505, "HTTP Version Not Supported"},
+    {511, "Network Authentication Required"},
+};
+
+} // namespace
+
+std::string printable(std::string_view text, std::size_t max_chars) {
+    std::string result;
+    result.reserve(std::min(text.size(), max_chars * 4));
+    std::size_t count = 0;
+    while (!text.empty()) {
+        if (count == max_chars) {
+            result += "…";
+            break;
+        }
+        const std::string_view before = text;
+        const std::optional<char32_t> point = next_code_point(text);
+        if (!point) {
+            result += "\uFFFD";
+        } else if (*point == '\n' || *point == '\r' || *point == '\t') {
+            result += ' ';
+        } else if (hidden(*point)) {
+            continue;
+        } else {
+            result.append(before.substr(0, before.size() - text.size()));
+        }
+        ++count;
+    }
+    return result;
+}
+
+std::string_view status_meaning(long http_status) {
+    for (const ReasonPhrase& row : reason_phrases) {
+        if (row.status == http_status)
+            return row.phrase;
+    }
+    return "";
+}
+
+Verdict interpret(const HttpExchange& exchange) {
+    Verdict verdict;
+    verdict.http_status = exchange.http_status;
+    verdict.elapsed = exchange.elapsed;
+    switch (exchange.reach) {
+    case HttpExchange::Reach::not_sent:
+        return not_sent(exchange, std::move(verdict));
+    case HttpExchange::Reach::maybe_sent:
+        return maybe_sent(exchange, std::move(verdict));
+    case HttpExchange::Reach::answered:
+        break;
+    }
+    for (const StatusRule& rule : status_rules) {
+        if (exchange.http_status >= rule.first && exchange.http_status <= rule.last) {
+            return rule.interpret(exchange, std::move(verdict));
+        }
+    }
+    return error_status(exchange, std::move(verdict));
+}
+
+} // namespace onorder

@@ -1,0 +1,254 @@
+#include <onorder/response.hpp>
+
+#include <curl/curl.h>
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace onorder;
+using Reach = HttpExchange::Reach;
+
+namespace {
+
+HttpExchange answer(long status, std::string body, std::string content_type = "application/json") {
+    HttpExchange exchange;
+    exchange.reach = Reach::answered;
+    exchange.http_status = status;
+    exchange.body = std::move(body);
+    exchange.content_type = std::move(content_type);
+    exchange.protocol = "HTTP/1.1";
+    return exchange;
+}
+
+HttpExchange failure(Reach reach, int curl_code, std::string error) {
+    HttpExchange exchange;
+    exchange.reach = reach;
+    exchange.curl_code = curl_code;
+    exchange.curl_error = std::move(error);
+    return exchange;
+}
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+const std::string html_page = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
+                              "<body><h1>502 Bad Gateway</h1><hr>nginx</body></html>\n";
+
+} // namespace
+
+TEST_SUITE("response") {
+
+    TEST_CASE("200 ACTIVATED and RECEIVED are accepted") {
+        for (const char* status : {"ACTIVATED", "RECEIVED"}) {
+            CAPTURE(status);
+            const Verdict verdict = interpret(answer(200, std::string(R"({"status":")") + status +
+                                                              R"(","message":"Välkommen!"})"));
+            CHECK(verdict.outcome == Outcome::accepted);
+            CHECK(verdict.status == status);
+            CHECK(verdict.message == "Välkommen!");
+            CHECK(verdict.http_status == 200);
+        }
+    }
+
+    TEST_CASE("200 REJECTED is rejected, with the message for the customer") {
+        const Verdict verdict =
+            interpret(answer(200, R"({"status":"REJECTED","message":"Adressen saknas."})"));
+        CHECK(verdict.outcome == Outcome::rejected);
+        CHECK(verdict.status == "REJECTED");
+        CHECK(verdict.message == "Adressen saknas.");
+    }
+
+    TEST_CASE("200 with an unknown status is an HTTP error naming it") {
+        const Verdict verdict = interpret(answer(200, R"({"status":"FOO","message":""})"));
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(verdict.status == "FOO");
+        CHECK(contains(verdict.explanation, "unknown status \"FOO\""));
+    }
+
+    TEST_CASE("200 whose status is not a string") {
+        const Verdict verdict = interpret(answer(200, R"({"status":5,"message":"x"})"));
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(contains(verdict.explanation, "status 5 is not a string"));
+    }
+
+    TEST_CASE("200 of the wrong shape") {
+        CHECK(contains(interpret(answer(200, R"(["ACTIVATED"])")).explanation, "a JSON array"));
+        CHECK(contains(interpret(answer(200, R"({"message":"hi"})")).explanation, "no \"status\""));
+        const Verdict no_message = interpret(answer(200, R"({"status":"ACTIVATED"})"));
+        CHECK(no_message.outcome == Outcome::http_error);
+        CHECK(contains(no_message.explanation, "without a \"message\""));
+        const Verdict bad_message =
+            interpret(answer(200, R"({"status":"RECEIVED","message":[1]})"));
+        CHECK(bad_message.outcome == Outcome::http_error);
+        CHECK(contains(bad_message.explanation, "message [1] is not a string"));
+    }
+
+    TEST_CASE("200 with an HTML page is summarised, never dumped") {
+        const Verdict verdict = interpret(answer(200, html_page, "text/html"));
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(contains(verdict.explanation, "an HTML page (title: 502 Bad Gateway)"));
+        CHECK(contains(verdict.explanation, std::to_string(html_page.size()) + " bytes"));
+        CHECK_FALSE(contains(verdict.explanation, "<h1>"));
+    }
+
+    TEST_CASE("200 with truncated JSON") {
+        const Verdict verdict = interpret(answer(200, R"({"status":"ACTIVATED","mess)"));
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(contains(verdict.explanation, "not valid JSON (truncated?)"));
+    }
+
+    TEST_CASE("an oversized body is reported as cut off") {
+        HttpExchange exchange = answer(200, std::string(max_response_bytes, ' '));
+        exchange.body_truncated = true;
+        const Verdict verdict = interpret(exchange);
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(contains(verdict.explanation, "over 1 MiB and was cut off"));
+    }
+
+    TEST_CASE("400 with cause and message") {
+        const Verdict verdict = interpret(
+            answer(400, R"({"cause":"Bad customerDetails.personalIdentityNumber",)"
+                        R"("message":"Social security number is missing or incorrect."})"));
+        CHECK(verdict.outcome == Outcome::bad_request);
+        CHECK(verdict.cause == "Bad customerDetails.personalIdentityNumber");
+        CHECK(verdict.message == "Social security number is missing or incorrect.");
+    }
+
+    TEST_CASE("400 with only a cause") {
+        const Verdict verdict =
+            interpret(answer(400, R"({ "cause": "Unknown service: 'INTERNET'" })"));
+        CHECK(verdict.outcome == Outcome::bad_request);
+        CHECK(verdict.cause == "Unknown service: 'INTERNET'");
+        CHECK(verdict.message.empty());
+    }
+
+    TEST_CASE("400 that is not JSON is still a bad request, summarised") {
+        const Verdict verdict = interpret(answer(400, "bad things", "text/plain"));
+        CHECK(verdict.outcome == Outcome::bad_request);
+        CHECK(contains(verdict.explanation, "not JSON"));
+    }
+
+    TEST_CASE("401 and 403 are authentication failures") {
+        const Verdict unauthorized = interpret(answer(401, R"({"cause":"Invalid credentials"})"));
+        CHECK(unauthorized.outcome == Outcome::auth);
+        CHECK(unauthorized.cause == "Invalid credentials");
+        CHECK(contains(unauthorized.explanation, "401 Unauthorized"));
+        const Verdict forbidden = interpret(answer(403, ""));
+        CHECK(forbidden.outcome == Outcome::auth);
+        CHECK(contains(forbidden.explanation, "403 Forbidden"));
+    }
+
+    TEST_CASE("other statuses are HTTP errors with their meaning and cause") {
+        struct Case {
+            long status;
+            const char* meaning;
+        };
+        for (const Case& c : {Case{404, "Not Found"}, Case{409, "Conflict"},
+                              Case{429, "Too Many Requests"}, Case{500, "Internal Server Error"},
+                              Case{501, "Not Implemented"}, Case{502, "Bad Gateway"},
+                              Case{503, "Service Unavailable"}, Case{504, "Gateway Timeout"}}) {
+            CAPTURE(c.status);
+            const Verdict verdict =
+                interpret(answer(c.status, R"({"cause":"Error number 12345"})"));
+            CHECK(verdict.outcome == Outcome::http_error);
+            CHECK(verdict.http_status == c.status);
+            CHECK(verdict.cause == "Error number 12345");
+            CHECK(contains(verdict.explanation, std::to_string(c.status) + " " + c.meaning));
+        }
+    }
+
+    TEST_CASE("a 5xx other than 503 may have processed the order") {
+        for (long status : {500L, 502L, 504L, 507L}) {
+            CAPTURE(status);
+            CHECK(contains(interpret(answer(status, "{}")).explanation, "before sending it again"));
+        }
+        CHECK(contains(interpret(answer(503, "{}")).explanation, "did not process"));
+    }
+
+    TEST_CASE("a proxy's HTML error page is summarised") {
+        const Verdict verdict = interpret(answer(502, html_page, "text/html; charset=utf-8"));
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(verdict.cause.empty());
+        CHECK(contains(verdict.explanation, "HTML page (title: 502 Bad Gateway)"));
+    }
+
+    TEST_CASE("a redirect is not followed and says where it points") {
+        HttpExchange exchange = answer(302, "", "text/html");
+        exchange.location = "https://sp.example/new/2.5/sp_spec/order/";
+        const Verdict verdict = interpret(exchange);
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(contains(verdict.explanation, "302 Found"));
+        CHECK(contains(verdict.explanation, "https://sp.example/new/2.5/sp_spec/order/"));
+        CHECK(contains(verdict.explanation, "--location"));
+    }
+
+    TEST_CASE("another 2xx may have processed the order") {
+        const Verdict verdict = interpret(answer(201, R"({"state":"RECEIVED"})"));
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(contains(verdict.explanation, "201 Created"));
+        CHECK(contains(verdict.explanation, "may have been processed"));
+    }
+
+    TEST_CASE("nothing sent: no connection, naming the cause") {
+        const Verdict dns = interpret(failure(Reach::not_sent, CURLE_COULDNT_RESOLVE_HOST,
+                                              "Could not resolve host: sp.example"));
+        CHECK(dns.outcome == Outcome::no_connection);
+        CHECK(contains(dns.explanation, "DNS"));
+        CHECK(contains(dns.explanation, "Could not resolve host: sp.example"));
+        CHECK(contains(dns.explanation, "The order was not sent."));
+
+        const Verdict refused = interpret(failure(Reach::not_sent, CURLE_COULDNT_CONNECT, ""));
+        CHECK(contains(refused.explanation, "refused"));
+
+        const Verdict tls = interpret(
+            failure(Reach::not_sent, CURLE_PEER_FAILED_VERIFICATION, "SSL certificate problem"));
+        CHECK(tls.outcome == Outcome::no_connection);
+        CHECK(contains(tls.explanation, "--cacert"));
+        CHECK(contains(tls.explanation, "--insecure"));
+    }
+
+    TEST_CASE("maybe sent: the outcome is unknown") {
+        const Verdict timeout = interpret(failure(Reach::maybe_sent, CURLE_OPERATION_TIMEDOUT,
+                                                  "Operation timed out after 60000 milliseconds"));
+        CHECK(timeout.outcome == Outcome::unknown);
+        CHECK(contains(timeout.explanation, "in time"));
+        CHECK(contains(timeout.explanation, "may have reached the SP"));
+        CHECK(contains(timeout.explanation, "check with the SP before sending it again"));
+
+        const Verdict lost =
+            interpret(failure(Reach::maybe_sent, CURLE_GOT_NOTHING, "Empty reply"));
+        CHECK(lost.outcome == Outcome::unknown);
+        CHECK(contains(lost.explanation, "connection was lost"));
+    }
+
+    TEST_CASE("strings from the SP cannot reach the terminal as escapes") {
+        const Verdict verdict = interpret(answer(
+            200,
+            R"({"status":"REJECTED","message":"\u001b[2J\u001b]0;owned\u0007Hej\u202edå\u009b"})"));
+        CHECK(verdict.outcome == Outcome::rejected);
+        CHECK(verdict.message == "[2J]0;ownedHejdå");
+        const Verdict long_cause =
+            interpret(answer(400, R"({"cause":")" + std::string(5000, 'x') + "\"}"));
+        CHECK(long_cause.cause.size() < 1100);
+    }
+
+    TEST_CASE("printable") {
+        CHECK(printable("plain") == "plain");
+        CHECK(printable("two\nlines\ttab") == "two lines tab");
+        CHECK(printable("bell\a and del\x7f") == "bell and del");
+        CHECK(printable("bad \xff byte") == "bad \uFFFD byte");
+        CHECK(printable("åäö", 2) == "åä…");
+        CHECK(printable("", 0).empty());
+    }
+
+    TEST_CASE("status_meaning") {
+        CHECK(status_meaning(200) == "OK");
+        CHECK(status_meaning(400) == "Bad Request");
+        CHECK(status_meaning(429) == "Too Many Requests");
+        CHECK(status_meaning(501) == "Not Implemented");
+        CHECK(status_meaning(308) == "Permanent Redirect");
+        CHECK(status_meaning(599).empty());
+    }
+
+} // TEST_SUITE

@@ -1,0 +1,137 @@
+#include <onorder/submit.hpp>
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <vector>
+
+using namespace onorder;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A loopback port nobody listens on: bound once to learn a free number, then closed.
+int closed_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    close(fd);
+    return ntohs(address.sin_port);
+}
+
+} // namespace
+
+TEST_SUITE("submit") {
+
+    TEST_CASE("order_url appends the order path with exactly one slash") {
+        CHECK(order_url("https://sp.example/onapi") ==
+              "https://sp.example/onapi/2.5/sp_spec/order/");
+        CHECK(order_url("https://sp.example/onapi/") ==
+              "https://sp.example/onapi/2.5/sp_spec/order/");
+        CHECK(order_url("https://sp.example/onapi//") ==
+              "https://sp.example/onapi/2.5/sp_spec/order/");
+        CHECK(order_url("https://sp.example") == "https://sp.example/2.5/sp_spec/order/");
+        CHECK(order_url("https://sp.example/") == "https://sp.example/2.5/sp_spec/order/");
+        CHECK(order_url("http://127.0.0.1:8080/some/longer/path") ==
+              "http://127.0.0.1:8080/some/longer/path/2.5/sp_spec/order/");
+    }
+
+    TEST_CASE("order_url keeps a URL that already ends in the order path") {
+        CHECK(order_url("https://sp.example/onapi/2.5/sp_spec/order/") ==
+              "https://sp.example/onapi/2.5/sp_spec/order/");
+        CHECK(order_url("https://sp.example/onapi/2.5/sp_spec/order") ==
+              "https://sp.example/onapi/2.5/sp_spec/order");
+        CHECK(order_url("https://sp.example/2.5/sp_spec/order/") ==
+              "https://sp.example/2.5/sp_spec/order/");
+        // Only a whole path segment counts.
+        CHECK(order_url("https://sp.example/x2.5/sp_spec/order") ==
+              "https://sp.example/x2.5/sp_spec/order/2.5/sp_spec/order/");
+    }
+
+    TEST_CASE("order_url with --order-path") {
+        CHECK(order_url("https://sp.example/onapi", "2.6/sp_spec/order/") ==
+              "https://sp.example/onapi/2.6/sp_spec/order/");
+        CHECK(order_url("https://sp.example/onapi/", "/orders") ==
+              "https://sp.example/onapi/orders");
+        CHECK(order_url("https://sp.example/onapi/orders/", "orders") ==
+              "https://sp.example/onapi/orders/");
+    }
+
+    TEST_CASE("order_url keeps a query behind the path") {
+        CHECK(order_url("https://sp.example/onapi?tenant=7") ==
+              "https://sp.example/onapi/2.5/sp_spec/order/?tenant=7");
+    }
+
+    TEST_CASE("is_loopback_url") {
+        for (const char* url :
+             {"http://127.0.0.1/", "http://127.0.0.1:8080/onapi", "http://127.1.2.3:1/",
+              "http://localhost/", "http://LOCALHOST:9000/x", "http://localhost./",
+              "http://sp.localhost/", "http://[::1]/", "http://[::1]:8080/onapi",
+              "http://[0:0:0:0:0:0:0:1]/", "http://user:secret@127.0.0.1/",
+              "http://[::ffff:127.0.0.1]/", "127.0.0.1:8080/onapi"}) {
+            CAPTURE(url);
+            CHECK(is_loopback_url(url));
+        }
+        for (const char* url :
+             {"http://sp.example/", "http://10.0.0.1/", "http://128.0.0.1/", "http://0.0.0.0/",
+              "http://127.0.0.1.evil.example/", "http://localhost.evil.example/",
+              "http://localhost@evil.example/", "http://evil.example/#@localhost",
+              "http://evil.example/?x=@127.0.0.1", "http://[::2]/", "http://notlocalhost/",
+              "http://[::ffff:10.0.0.1]/", "", "not a url at all"}) {
+            CAPTURE(url);
+            CHECK_FALSE(is_loopback_url(url));
+        }
+    }
+
+    TEST_CASE("submit_order retries a refused connection, then reports no connection") {
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        RetryPolicy policy;
+        policy.retries = 2;
+        policy.base_delay = 100ms;
+        std::vector<std::chrono::milliseconds> sleeps;
+        const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
+        const Verdict verdict = submit_order(
+            client, url, "{}", policy, [&](std::chrono::milliseconds d) { sleeps.push_back(d); });
+        CHECK(verdict.outcome == Outcome::no_connection);
+        CHECK(verdict.attempts == 3);
+        REQUIRE(sleeps.size() == 2);
+        CHECK(sleeps[0] >= 50ms);
+        CHECK(sleeps[0] <= 150ms);
+        CHECK(sleeps[1] >= 100ms);
+        CHECK(sleeps[1] <= 300ms);
+        CHECK(verdict.explanation.find("3 attempts") != std::string::npos);
+    }
+
+    TEST_CASE("submit_order with no retries makes one attempt") {
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        RetryPolicy policy;
+        policy.retries = 0;
+        int sleeps = 0;
+        const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
+        const Verdict verdict =
+            submit_order(client, url, "{}", policy, [&](std::chrono::milliseconds) { ++sleeps; });
+        CHECK(verdict.outcome == Outcome::no_connection);
+        CHECK(verdict.attempts == 1);
+        CHECK(sleeps == 0);
+    }
+
+    TEST_CASE("submit_order does not retry what can only fail again") {
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        int sleeps = 0;
+        const Verdict verdict = submit_order(client, "ftp://127.0.0.1/", "{}", RetryPolicy{},
+                                             [&](std::chrono::milliseconds) { ++sleeps; });
+        CHECK(verdict.outcome == Outcome::no_connection);
+        CHECK(verdict.attempts == 1);
+        CHECK(sleeps == 0);
+    }
+
+} // TEST_SUITE
