@@ -8,10 +8,10 @@ namespace onorder::cli {
 
 namespace {
 
-nlohmann::json problems_json(const Problems& problems) {
-    auto list = nlohmann::json::array();
+nlohmann::ordered_json problems_json(const Problems& problems) {
+    auto list = nlohmann::ordered_json::array();
     for (const auto& problem : problems) {
-        nlohmann::json item = {
+        nlohmann::ordered_json item = {
             {"path", problem.path}, {"rule", problem.rule}, {"message", problem.message}};
         if (!problem.hint.empty())
             item["hint"] = problem.hint;
@@ -42,15 +42,15 @@ std::string order_label(const CheckedOrder& order, bool several_in_source) {
     return label;
 }
 
-nlohmann::json validation_json(const CheckedOrder& order) {
-    nlohmann::json line = {{"source", order.source}, {"index", order.index}};
+nlohmann::ordered_json validation_json(const CheckedOrder& order) {
+    nlohmann::ordered_json line = {{"source", order.source}, {"index", order.index}};
     if (order.framing == Framing::ndjson)
         line["line"] = order.line;
     line["valid"] = order.validation.valid();
     line["errors"] = problems_json(order.validation.errors);
     line["warnings"] = problems_json(order.validation.warnings);
     if (!order.changes.empty()) {
-        auto changes = nlohmann::json::array();
+        auto changes = nlohmann::ordered_json::array();
         for (const auto& change : order.changes)
             changes.push_back({{"path", change.path}, {"from", change.before}, {"to", change.after}});
         line["changes"] = std::move(changes);
@@ -66,8 +66,8 @@ void print_problems(std::FILE* out, const Style& style, const CheckedOrder& orde
     print_problem_list(out, style, order.validation.warnings, "warning", style.yellow());
 }
 
-nlohmann::json verdict_json(const CheckedOrder& order, const Verdict& verdict) {
-    nlohmann::json line = {{"source", order.source}, {"index", order.index}};
+nlohmann::ordered_json verdict_json(const CheckedOrder& order, const Verdict& verdict) {
+    nlohmann::ordered_json line = {{"source", order.source}, {"index", order.index}};
     if (order.framing == Framing::ndjson)
         line["line"] = order.line;
     line["outcome"] = name(verdict.outcome);
@@ -120,9 +120,9 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
     fmt::print(out, "  {}{}{}\n", style.dim(), details, style.reset());
 }
 
-void print_json_line(std::FILE* out, const nlohmann::json& line) {
+void print_json_line(std::FILE* out, const nlohmann::ordered_json& line) {
     // Replace invalid UTF-8 rather than throw: a hostile SP's bytes must not crash the output.
-    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     std::fwrite(text.data(), 1, text.size(), out);
     std::fputc('\n', out);
 }
