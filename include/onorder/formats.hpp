@@ -29,6 +29,13 @@ bool is_postal_code(std::string_view value);
 // Shaped like local@domain.tld — only ever a warning: the spec types e-mail as text.
 bool looks_like_email(std::string_view value);
 
+// Why a value is not of the format, phrased to follow the value in a message ("is empty: an ID
+// has 1 to 36 characters"); "" when it is of the format.
+std::string why_not_id(std::string_view value);
+std::string why_not_text(std::string_view value);
+std::string why_not_phone_no(std::string_view value);
+std::string why_not_postal_code(std::string_view value);
+
 // --fix: a phone number as people write it ("070-123 45 67", "0046 70…", "+46 (0)70…") in E.164;
 // a leading single 0 is the Swedish national prefix. nullopt when no unambiguous form exists.
 std::optional<std::string> normalise_phone_no(std::string_view value);

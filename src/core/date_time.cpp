@@ -11,7 +11,9 @@ using namespace std::chrono;
 constexpr std::string_view expected_shape = "YYYY-MM-DDTHH:MM:SSZ";
 constexpr int max_fraction_digits = 4; // dataformats.md: up to 4 decimal places on seconds
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 bool digits_at(std::string_view text, std::size_t pos, std::size_t count) {
     if (text.size() < pos + count) {
@@ -71,26 +73,26 @@ Fields read_fields(std::string_view text) {
 // Why the fields are not a real date and time; "" when they are.
 std::string range_error(const Fields& f) {
     if (f.month < 1 || f.month > 12) {
-        return fmt::format("month {:02} does not exist", f.month);
+        return fmt::format("has month {:02}, which does not exist", f.month);
     }
     const year_month_day date{year{f.year}, month{static_cast<unsigned>(f.month)},
                               day{static_cast<unsigned>(f.day)}};
     if (!date.ok()) {
         if (f.month == 2 && f.day == 29) {
-            return fmt::format("{:04}-02-29 does not exist: {:04} is not a leap year", f.year,
-                               f.year);
+            return fmt::format("names 29 February of {:04}, which is not a leap year", f.year);
         }
-        return fmt::format("{:04}-{:02}-{:02} is not a date", f.year, f.month, f.day);
+        return fmt::format("has day {:02}, which month {:02} does not have", f.day, f.month);
     }
     if (f.hour > 23) {
-        return fmt::format("hour {:02} does not exist", f.hour);
+        return fmt::format("has hour {:02}, which does not exist", f.hour);
     }
     if (f.minute > 59) {
-        return fmt::format("minute {:02} does not exist", f.minute);
+        return fmt::format("has minute {:02}, which does not exist", f.minute);
     }
     // RFC 3339 §5.7: a leap second is inserted as 23:59:60.
     if (f.second > 60 || (f.second == 60 && (f.hour != 23 || f.minute != 59))) {
-        return fmt::format("second {:02} does not exist (a leap second is 23:59:60)", f.second);
+        return fmt::format("has second {:02}, which does not exist (a leap second is 23:59:60)",
+                           f.second);
     }
     return {};
 }
@@ -211,7 +213,8 @@ std::optional<std::string> normalise_date_time(std::string_view text) {
         return std::nullopt;
     }
     const Fields fields = read_fields(text);
-    if (!range_error(fields).empty() || (fields.fraction_begin != 0 && fields.fraction_digits == 0)) {
+    if (!range_error(fields).empty() ||
+        (fields.fraction_begin != 0 && fields.fraction_digits == 0)) {
         return std::nullopt;
     }
     // Decimals beyond the fourth survive only when they are zeros: anything else would change
@@ -253,11 +256,11 @@ std::optional<std::string> normalise_date_time(std::string_view text) {
     if (fields.second == 60 && (time.hours().count() != 23 || time.minutes().count() != 59)) {
         return std::nullopt; // a leap second only exists at 23:59 UTC
     }
-    std::string fixed = fmt::format(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
-        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-        time.hours().count(), time.minutes().count(),
-        fields.second == 60 ? 60 : static_cast<int>(time.seconds().count()));
+    std::string fixed =
+        fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                    time.hours().count(), time.minutes().count(),
+                    fields.second == 60 ? 60 : static_cast<int>(time.seconds().count()));
     if (kept_digits > 0) {
         fixed += '.';
         fixed += text.substr(fields.fraction_begin, kept_digits);

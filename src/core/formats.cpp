@@ -1,18 +1,28 @@
 #include <onorder/formats.hpp>
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 namespace onorder::formats {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 bool is_id_char(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
 }
 
-bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+bool is_continuation(unsigned char byte) {
+    return (byte & 0xC0) == 0x80;
+}
 
-bool is_space_or_control(unsigned char byte) { return byte <= ' ' || byte == 0x7F; }
+bool is_space_or_control(unsigned char byte) {
+    return byte <= ' ' || byte == 0x7F;
+}
 
 } // namespace
 
@@ -131,6 +141,66 @@ bool looks_like_email(std::string_view value) {
     const auto last_dot = domain.rfind('.');
     // A top-level domain has at least two characters (RFC 1123 §2.1 rules out all-numeric ones).
     return last_dot != std::string_view::npos && domain.size() - last_dot - 1 >= 2;
+}
+
+std::string why_not_id(std::string_view value) {
+    if (is_id(value)) {
+        return {};
+    }
+    if (value.empty()) {
+        return "is empty: an ID has 1 to 36 characters";
+    }
+    if (value.size() > 36) {
+        return fmt::format("has {} characters: an ID has at most 36",
+                           utf8_length(value).value_or(value.size()));
+    }
+    const auto bad = std::find_if_not(value.begin(), value.end(), is_id_char);
+    const auto byte = static_cast<unsigned char>(*bad);
+    if (byte == ' ') {
+        return "contains a space, which an ID may not";
+    }
+    if (byte > ' ' && byte < 0x7F) {
+        return fmt::format("contains '{}', which an ID may not", static_cast<char>(byte));
+    }
+    return "contains a character other than a-z, A-Z, 0-9, '-' and '.'";
+}
+
+std::string why_not_text(std::string_view value) {
+    const auto length = utf8_length(value);
+    if (!length) {
+        return "is not valid UTF-8";
+    }
+    if (*length <= max_text_length) {
+        return {};
+    }
+    return fmt::format("has {} characters: text has at most {}", *length, max_text_length);
+}
+
+std::string why_not_phone_no(std::string_view value) {
+    if (is_phone_no(value)) {
+        return {};
+    }
+    if (value.empty() || value[0] != '+') {
+        return "does not start with '+' and a country code";
+    }
+    const std::string_view digits = value.substr(1);
+    if (!std::all_of(digits.begin(), digits.end(), is_digit)) {
+        return "has characters other than digits after the '+'";
+    }
+    if (digits.empty()) {
+        return "has no digits after the '+'";
+    }
+    return fmt::format("has {} digits: E.164 allows at most {}", digits.size(), max_phone_digits);
+}
+
+std::string why_not_postal_code(std::string_view value) {
+    if (is_postal_code(value)) {
+        return {};
+    }
+    if (value.size() == 5 && value[0] == '0' && std::all_of(value.begin(), value.end(), is_digit)) {
+        return "starts with 0, which no postal code does";
+    }
+    return "is not 5 digits";
 }
 
 std::optional<std::string> normalise_phone_no(std::string_view value) {

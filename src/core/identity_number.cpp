@@ -13,7 +13,9 @@ constexpr std::size_t dash_at = 8;
 constexpr int coordination_day_offset = 60; // Skatteverket: coordination numbers add 60 to the day
 constexpr int organisation_min_middle = 20; // an organisation number's 3rd–4th digits are ≥ 20
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 bool all_digits(std::string_view text) {
     for (char c : text) {
@@ -53,22 +55,23 @@ bool luhn_ok(std::string_view shaped) {
 }
 
 bool is_organisation(std::string_view shaped) {
-    return shaped[0] == '1' && shaped[1] == '6' && number_at(shaped, 4, 2) >= organisation_min_middle;
+    return shaped[0] == '1' && shaped[1] == '6' &&
+           number_at(shaped, 4, 2) >= organisation_min_middle;
 }
 
 std::string shape_error(std::string_view text) {
     if (text.size() == 12 && all_digits(text)) {
-        return "has no dash: write YYYYMMDD-XXXX";
+        return "has no dash";
     }
     if (text.size() == 10 && all_digits(text)) {
-        return "has ten digits: write the century too, YYYYMMDD-XXXX";
+        return "has ten digits: the century is missing";
     }
     if (text.size() == 11 && (text[6] == '-' || text[6] == '+') && all_digits(text.substr(0, 6)) &&
         all_digits(text.substr(7))) {
-        return "is the short form YYMMDD-XXXX: write YYYYMMDD-XXXX";
+        return "is the short form YYMMDD-XXXX: the century is missing";
     }
     if (text.find(' ') != std::string_view::npos) {
-        return "contains spaces: write YYYYMMDD-XXXX";
+        return "contains spaces";
     }
     return "is not shaped YYYYMMDD-XXXX";
 }
