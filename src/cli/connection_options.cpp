@@ -93,7 +93,9 @@ void ConnectionFlags::add_to(CLI::App& command) {
         given_[s.key] = s.is_switch ? group->add_flag(s.flag, switches_[s.key], s.description)
                                     : group->add_option(s.flag, values_[s.key], s.description);
     }
-    given_["header"] = group->add_option("-H,--header", headers_, "Extra header 'Name: value' (repeatable)");
+    given_["header"] =
+        group->add_option("-H,--header", headers_, "Extra header 'Name: value' (repeatable)")
+            ->allow_extra_args(false);
     group->add_option("--config", config_path_, "Config file (flat TOML)");
     group->add_option("--profile", profile_, "Config profile: $XDG_CONFIG_HOME/onorder/NAME.toml");
 }
@@ -157,7 +159,21 @@ bool ConnectionFlags::resolve(Connection& connection, bool need_password, std::s
         return false;
     auto& options = connection.options;
 
-    const auto url = setting("url");
+    auto url = setting("url");
+    if (url) {
+        // user:secret@ in the URL would end up in every printed URL: move it to the credentials.
+        const auto authority = url->find("://") == std::string::npos ? 0 : url->find("://") + 3;
+        const auto at = url->find('@', authority);
+        if (at != std::string::npos && at < url->find('/', authority)) {
+            const std::string userinfo = url->substr(authority, at - authority);
+            url->erase(authority, at - authority + 1);
+            if (userinfo.find(':') != std::string::npos && !given_["user"]->count())
+                warn("credentials in the URL are visible to every local user; prefer --user "
+                     "with ONORDER_PASSWORD, --password-file, --netrc or the prompt");
+            if (setting("user").value_or("").empty())
+                url_user_ = userinfo;
+        }
+    }
     if (!url || url->empty()) {
         error = "no SP URL: give --url https://sp.example/onapi, ONORDER_URL, or url in the config";
         return false;
@@ -177,7 +193,7 @@ bool ConnectionFlags::resolve(Connection& connection, bool need_password, std::s
         return false;
     }
 
-    auto user = setting("user").value_or("");
+    auto user = setting("user").value_or(url_user_);
     if (const auto colon = user.find(':'); colon != std::string::npos) {
         warn("--user NAME:SECRET puts the password in argv, visible to every local user; "
              "prefer ONORDER_PASSWORD, --password-file, --netrc or the prompt");

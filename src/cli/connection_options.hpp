@@ -42,6 +42,7 @@ private:
     std::map<std::string, bool> switches_;
     std::map<std::string, CLI::Option*> given_;
     std::vector<std::string> headers_;
+    std::string url_user_; // user[:secret] taken out of the URL
     std::string config_path_;
     std::string profile_;
     std::optional<ConfigFile> config_;

@@ -45,7 +45,8 @@ void OrderOptions::add_to(CLI::App& command) {
     command.add_flag("--fix", fix, "Normalise what is unambiguous (identity numbers, phone numbers, "
                                    "postal codes, offset times) and say what changed");
     command.add_option("--require", require, "Make more fields mandatory: PATH[,PATH…]")
-        ->delimiter(',');
+        ->delimiter(',')
+        ->allow_extra_args(false);
     command.add_option("--output", output, "Output format: human or json")
         ->check(CLI::IsMember({"human", "json"}));
     auto* fields = command.add_option_group("Order fields", "Set a field of the order");
@@ -58,7 +59,8 @@ void OrderOptions::add_to(CLI::App& command) {
     fields->add_flag("--not-identified", not_identified, "customerDetails.identifiedCustomer = false")
         ->excludes(identified_flag);
     fields->add_option("--set", set_expressions, "Set any field: PATH=VALUE (a.b.c or /a/b/c; "
-                                                 "VALUE read as JSON when it is JSON)");
+                                                 "VALUE read as JSON when it is JSON)")
+        ->allow_extra_args(false);
 }
 
 bool OrderOptions::sets_fields() const {

@@ -129,3 +129,20 @@ class TestCase(unittest.TestCase):
 
 def load_sample(name):
     return json.loads((SAMPLES / name).read_text())
+
+
+def order_with(offering="plain-offering", access_id="A-1", **customer):
+    """The complete sample order, sent to the mock scenario named by `offering`."""
+    order = load_sample("order.json")
+    order["products"][0]["offeringId"] = offering
+    order["coAccessId"] = access_id
+    order["customerDetails"].update(customer)
+    return order
+
+
+def free_port():
+    """A loopback port nothing listens on (connection refused)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

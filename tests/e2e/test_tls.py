@@ -1,0 +1,64 @@
+"""HTTPS with certificates made by openssl at test time: verification, --insecure, mutual TLS."""
+import json
+import tempfile
+import unittest
+
+from harness import Certificates, MockSP, SAMPLES, TestCase, run
+
+
+class Tls(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.certs_dir = tempfile.TemporaryDirectory(prefix="onorder-tls-")
+        cls.certs = Certificates(cls.certs_dir.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.certs_dir.cleanup()
+
+    def https_mock(self, *extra):
+        return MockSP("--cert", self.certs.server_cert, "--key", self.certs.server_key, *extra)
+
+    def test_verified_with_cacert(self):
+        with self.https_mock() as mock:
+            self.assertTrue(mock.url.startswith("https://127.0.0.1:"))
+            result = run("submit", "--url", mock.url, "--cacert", self.certs.ca, "--output", "json",
+                         SAMPLES / "order.json")
+            self.assertExit(result, 0)
+            self.assertEqual(result.json_lines()[0]["status"], "ACTIVATED")
+
+    def test_unverifiable_certificate_is_no_connection_and_not_retried(self):
+        with self.https_mock() as mock:
+            result = run("submit", "--url", mock.url, "--output", "json", SAMPLES / "order.json")
+            self.assertExit(result, 7)
+            [line] = result.json_lines()
+            self.assertEqual(line["outcome"], "no_connection")
+            self.assertIn("--cacert", json.dumps(line))
+            self.assertEqual(mock.received(self.certs.ca)["total"], 0)
+
+    def test_insecure_works_and_warns(self):
+        with self.https_mock() as mock:
+            result = run("submit", "--url", mock.url, "--insecure", SAMPLES / "order.json")
+            self.assertExit(result, 0)
+            self.assertIn("NOT verified", result.err)
+
+    def test_mutual_tls(self):
+        with self.https_mock("--client-ca", self.certs.ca) as mock:
+            with_cert = run("submit", "--url", mock.url, "--cacert", self.certs.ca, "--cert", self.certs.client_cert,
+                            "--key", self.certs.client_key, SAMPLES / "order.json")
+            self.assertExit(with_cert, 0)
+            without = run("submit", "--url", mock.url, "--cacert", self.certs.ca, "--retries", "0",
+                          SAMPLES / "order.json")
+            self.assertIn(without.code, (7, 8), repr(without))
+
+    def test_verbose_trace_shows_tls_and_redacts(self):
+        with self.https_mock("--user", "acme", "--password", "tls-Secret-1") as mock:
+            result = run("submit", "--url", mock.url, "--cacert", self.certs.ca, "--user", "acme", "-v",
+                         SAMPLES / "order.json", env={"ONORDER_PASSWORD": "tls-Secret-1"})
+            self.assertExit(result, 0)
+            self.assertIn("Authorization: Basic [redacted]", result.err)
+            self.assertNoSecrets(result.all, "tls-Secret-1", "YWNtZTp0bHMtU2VjcmV0LTE=")
+
+
+if __name__ == "__main__":
+    unittest.main()
