@@ -2,6 +2,8 @@
 
 #include <onorder/fingerprint.hpp>
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 namespace onorder::cli {
@@ -94,9 +96,13 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
     const auto& outcome = info(verdict.outcome);
     const bool good = verdict.outcome == Outcome::accepted;
     const auto colour = good ? style.green() : style.red();
-    std::string headline = fmt::format("{}", outcome.words);
+    std::string headline(outcome.words);
+    if (!headline.empty())
+        headline.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(headline.front())));
     if (!verdict.status.empty())
         headline += fmt::format(" ({})", verdict.status);
+    else if (verdict.outcome == Outcome::http_error && verdict.http_status > 0)
+        headline += fmt::format(" ({} {})", verdict.http_status, status_meaning(verdict.http_status));
     if (several)
         fmt::print(out, "{}: ", order_label(order, true));
     fmt::print(out, "{}{}{}{}\n", style.bold(), colour, headline, style.reset());

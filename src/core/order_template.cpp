@@ -31,9 +31,8 @@ nlohmann::json example_order(std::chrono::system_clock::time_point now) {
         {"orderDateTime", timestamp},
         // As soon as possible: the SP may not act before the order exists.
         {"requestedDateTime", timestamp},
-        {"products",
-         nlohmann::json::array({{{"productId", "8732c2f065e2490babce820e94b1011a"},
-                                 {"offeringId", "79bd7c5132cd40ea8470f91e18484962"}}})},
+        {"products", nlohmann::json::array({{{"productId", "8732c2f065e2490babce820e94b1011a"},
+                                             {"offeringId", "79bd7c5132cd40ea8470f91e18484962"}}})},
         {"customerDetails",
          {
              {"identifiedCustomer", true},

@@ -19,15 +19,19 @@ namespace onorder {
 namespace {
 
 // One read(2) per 64 KiB whatever the order size: memory stays flat however long the batch.
-constexpr std::size_t buffer_size = 64 * 1024;
+constexpr std::size_t buffer_size = std::size_t{64} * 1024;
 
-std::string display_name(const std::string& source) { return source == "-" ? "stdin" : source; }
+std::string display_name(const std::string& source) {
+    return source == "-" ? "stdin" : source;
+}
 
 Problem json_problem(std::string message) {
     return Problem{"", "json", std::move(message), "", Severity::error};
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() &&
@@ -48,7 +52,7 @@ std::string unexpected_byte(unsigned char c) {
 }
 
 class FileDescriptor {
-public:
+  public:
     FileDescriptor(int fd, bool owned) : fd_(fd), owned_(owned) {}
     FileDescriptor(FileDescriptor&& other) noexcept
         : fd_(std::exchange(other.fd_, -1)), owned_(other.owned_) {}
@@ -62,7 +66,7 @@ public:
     }
     int get() const { return fd_; }
 
-private:
+  private:
     int fd_;
     bool owned_;
 };
@@ -70,7 +74,7 @@ private:
 // The source's bytes through one fixed buffer, with the position of the cursor in lines and
 // columns, and optionally a capture of the bytes passed over (one order's text).
 class Input {
-public:
+  public:
     Input(std::string source, FileDescriptor fd)
         : source_(std::move(source)), fd_(std::move(fd)), buffer_(new char[buffer_size]) {}
 
@@ -95,9 +99,9 @@ public:
                 continue;
             }
             if (got < 0) {
-                error_ = SourceError{source_, fmt::format("cannot read {}: {}",
-                                                          display_name(source_),
-                                                          std::strerror(errno))};
+                error_ =
+                    SourceError{source_, fmt::format("cannot read {}: {}", display_name(source_),
+                                                     std::strerror(errno))};
             }
             at_end_ = true;
         }
@@ -138,10 +142,16 @@ public:
         capturing_ = false;
         return std::exchange(captured_, std::string());
     }
+    void drop_capture() {
+        capturing_ = false;
+        std::string().swap(captured_);
+    }
     std::size_t captured_size() const { return captured_.size() + (pos_ - mark_); }
 
     std::size_t line() const { return line_; }
-    std::size_t column() const { return static_cast<std::size_t>(offset_ + pos_ - line_start_) + 1; }
+    std::size_t column() const {
+        return static_cast<std::size_t>(offset_ + pos_ - line_start_) + 1;
+    }
     const std::string& source() const { return source_; }
     const std::optional<SourceError>& error() const { return error_; }
 
@@ -158,7 +168,7 @@ public:
     }
     void skip_to(std::size_t pos) { pos_ = pos; }
 
-private:
+  private:
     std::string source_;
     FileDescriptor fd_;
     std::unique_ptr<char[]> buffer_;
@@ -183,7 +193,7 @@ OrderText empty_source(const std::string& source) {
 // NDJSON: a line is an order. memchr finds the line ends; only a line split across two reads is
 // copied twice.
 class NdjsonReader final : public OrderReader {
-public:
+  public:
     NdjsonReader(std::string source, FileDescriptor fd) : in_(std::move(source), std::move(fd)) {
         in_.skip_byte_order_mark();
     }
@@ -213,7 +223,7 @@ public:
                     continue;
                 }
                 if (carry_.size() + (stop - begin) > max_order_bytes) {
-                    return over_limit();
+                    return over_limit(line_);
                 }
                 carry_.append(begin, stop);
                 continue;
@@ -227,10 +237,8 @@ public:
             if (carry_.empty()) {
                 order = make_order(std::string_view(begin, newline - begin), line);
             } else if (carry_.size() + (newline - begin) > max_order_bytes) {
-                --line_;
-                order = over_limit();
-                skipping_ = false;
-                ++line_;
+                order = over_limit(line);
+                skipping_ = false; // the line has ended: nothing left to skip
             } else {
                 carry_.append(begin, newline);
                 order = make_order(carry_, line);
@@ -246,7 +254,7 @@ public:
     Framing framing() const override { return Framing::ndjson; }
     std::optional<SourceError> error() const override { return in_.error(); }
 
-private:
+  private:
     std::optional<OrderText> make_order(std::string_view line, std::size_t number) {
         const auto first = std::find_if_not(line.begin(), line.end(), is_blank);
         if (first == line.end()) {
@@ -254,18 +262,21 @@ private:
         }
         const auto last = std::find_if_not(line.rbegin(), line.rend(), is_blank).base();
         seen_order_ = true;
-        return OrderText{in_.source(), index_++, number,
+        return OrderText{in_.source(),
+                         index_++,
+                         number,
                          static_cast<std::size_t>(first - line.begin()) + 1,
-                         std::string(first, last), std::nullopt};
+                         std::string(first, last),
+                         std::nullopt};
     }
 
     // The rest of the line is skipped as it arrives, never held.
-    OrderText over_limit() {
+    OrderText over_limit(std::size_t line) {
         seen_order_ = true;
         skipping_ = true;
         std::string().swap(carry_);
-        OrderText order{in_.source(), index_++, line_, 1, {}, {}};
-        order.problem = json_problem(fmt::format("order at line {} is over 1 MiB", line_));
+        OrderText order{in_.source(), index_++, line, 1, {}, {}};
+        order.problem = json_problem(fmt::format("order at line {} is over 1 MiB", line));
         return order;
     }
 
@@ -281,7 +292,7 @@ private:
 // Single values (one after another) and arrays: a byte scanner that knows strings and brackets
 // well enough to cut the source into orders, leaving the grammar to the parser.
 class ScanningReader final : public OrderReader {
-public:
+  public:
     ScanningReader(std::string source, FileDescriptor fd) : in_(std::move(source), std::move(fd)) {
         in_.skip_byte_order_mark();
         in_.skip_blanks();
@@ -294,13 +305,19 @@ public:
         if (done_) {
             return std::nullopt;
         }
-        return framing_ == Framing::array ? next_in_array() : next_single();
+        auto order = framing_ == Framing::array ? next_in_array() : next_single();
+        if (in_.error()) {
+            // What was read before the I/O error is not an order: error() says what happened.
+            done_ = true;
+            return std::nullopt;
+        }
+        return order;
     }
 
     Framing framing() const override { return framing_; }
     std::optional<SourceError> error() const override { return in_.error(); }
 
-private:
+  private:
     enum class Place { before_array, first_element, after_element, after_array };
 
     std::optional<OrderText> next_single() {
@@ -366,9 +383,8 @@ private:
             complete = scan_container_or_string(line, column);
         } else if (first == '-' || (first >= '0' && first <= '9') || first == 't' || first == 'f' ||
                    first == 'n') {
-            complete = scan_scalar();
+            complete = scan_scalar(line, column);
         } else {
-            in_.finish_capture();
             return stop_here(unexpected_byte(static_cast<unsigned char>(first)));
         }
         if (!complete) {
@@ -428,18 +444,18 @@ private:
                 string_column = in_.column();
             } else if (c == '{' || c == '[') {
                 if (depth == max_nesting_depth) {
-                    stopped_ = stop_here(
-                        fmt::format("nesting deeper than {} levels", max_nesting_depth));
+                    stopped_ =
+                        stop_here(fmt::format("nesting deeper than {} levels", max_nesting_depth));
                     return false;
                 }
                 const std::uint64_t bit = std::uint64_t{1} << depth;
                 braces = (c == '{') ? (braces | bit) : (braces & ~bit);
                 ++depth;
-            } else if (c == '}' || c == ']') {
+            } else if ((c == '}' || c == ']') && depth > 0) {
                 const char expected = ((braces >> (depth - 1)) & 1U) != 0 ? '}' : ']';
                 if (c != expected) {
                     stopped_ = stop_here(
-                        fmt::format("syntax error: unexpected '{}', expected '{}'", c, expected));
+                        fmt::format("syntax error: unexpected '{}'; expected '{}'", c, expected));
                     return false;
                 }
                 if (--depth == 0) {
@@ -451,19 +467,41 @@ private:
         }
     }
 
-    // Numbers and literals end at the first byte that cannot be part of them; the parser judges.
-    bool scan_scalar() {
-        for (int c = in_.peek(); c >= 0; c = in_.peek()) {
-            if (is_blank(static_cast<char>(c)) || std::strchr(",:[]{}\"", c) != nullptr) {
-                break;
-            }
+    // Numbers and literals end at the first byte that cannot be part of them. Anything else that
+    // looks like a word is not JSON: said once, not once per word of a text file.
+    bool scan_scalar(std::size_t line, std::size_t column) {
+        const int first = in_.peek();
+        const bool number = first == '-' || (first >= '0' && first <= '9');
+        bool valid = true;
+        std::string literal;
+        for (int c = first; c >= 0; c = in_.peek()) {
             if (c == '\0') {
                 stopped_ = stop_here("binary data, not JSON");
                 return false;
             }
+            if (is_blank(static_cast<char>(c)) || std::strchr(",:[]{}\"", c) != nullptr) {
+                break;
+            }
+            if (number) {
+                valid = valid && ((c >= '0' && c <= '9') || std::strchr("+-.eE", c) != nullptr);
+            } else if (literal.size() <= 5) {
+                literal.push_back(static_cast<char>(c));
+            }
+            if (in_.captured_size() > max_order_bytes) {
+                stopped_ = over_limit(line, column);
+                return false;
+            }
             in_.advance();
         }
-        return true;
+        if (!number) {
+            valid = literal == "true" || literal == "false" || literal == "null";
+        }
+        if (!valid) {
+            stopped_ =
+                stop_at(line, column,
+                        number ? "syntax error: invalid number" : "syntax error: invalid literal");
+        }
+        return valid;
     }
 
     OrderText over_limit(std::size_t line, std::size_t column) {
@@ -474,12 +512,13 @@ private:
                        false);
     }
 
-    OrderText stop_here(std::string what) { return stop_at(in_.line(), in_.column(), what); }
+    OrderText stop_here(std::string_view what) { return stop_at(in_.line(), in_.column(), what); }
 
     // A problem the scanner cannot read past: the source ends here.
     OrderText stop_at(std::size_t line, std::size_t column, std::string_view what,
                       bool located = true) {
         done_ = true;
+        in_.drop_capture();
         OrderText order{in_.source(), index_++, line, column, {}, {}};
         order.problem = json_problem(
             located ? fmt::format("{}:{}:{}: {}", display_name(in_.source()), line, column, what)

@@ -14,9 +14,13 @@ namespace {
 
 constexpr std::string_view hidden = "****";
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::size_t digit_run(std::string_view text, std::size_t from) {
     std::size_t end = from;
@@ -143,8 +147,9 @@ void Redactor::add_secret(std::string secret) {
         return;
     }
     secrets_.push_back(std::move(secret));
-    std::stable_sort(secrets_.begin(), secrets_.end(),
-                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::stable_sort(
+        secrets_.begin(), secrets_.end(),
+        [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 void Redactor::add_identity_number(std::string_view number) {
