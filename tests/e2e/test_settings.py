@@ -69,6 +69,29 @@ class Precedence(TestCase):
         self.assertNotIn("/coId", result.out)
 
 
+class Requests(TestCase):
+    def test_extra_headers_are_sent(self):
+        with MockSP() as mock:
+            result = run("submit", "--url", mock.url, "-v", "-H", "X-Request-Id: abc-123", "--header",
+                         "X-Other: 2", ORDER)
+            self.assertExit(result, 0)
+            self.assertIn("> X-Request-Id: abc-123", result.err)
+            self.assertIn("> X-Other: 2", result.err)
+        self.assertExit(run("submit", "--url", "http://127.0.0.1:1", "-H", "no colon", ORDER), 2)
+
+    def test_proxy_is_used(self):
+        from harness import free_port
+        with MockSP() as mock:
+            result = run("submit", "--url", mock.url, "--proxy", f"http://127.0.0.1:{free_port()}",
+                         "--retries", "0", "--output", "json", ORDER)
+            self.assertExit(result, 7)
+            self.assertEqual(mock.received()["total"], 0)
+
+    def test_timeouts_must_be_numbers(self):
+        self.assertExit(run("submit", "--url", "https://x.example", "--timeout", "soon", ORDER), 2)
+        self.assertExit(run("submit", "--url", "https://x.example", "--retries", "-1", ORDER), 2)
+
+
 class Passwords(TestCase):
     PASSWORD = "pw-Secret-42"
 
@@ -96,6 +119,42 @@ class Passwords(TestCase):
         netrc = self.write("netrc", f"machine 127.0.0.1 login acme password {self.PASSWORD}\n")
         self.assertExit(self.submit("--netrc-file", netrc), 0)
         self.assertExit(self.submit("--netrc-file", self.write("bad", "machine 127.0.0.1 login acme password x\n")), 5)
+
+    def test_netrc_in_home(self):
+        home = self.tmp / "home"
+        home.mkdir()
+        (home / ".netrc").write_text(f"machine 127.0.0.1 login acme password {self.PASSWORD}\n")
+        (home / ".netrc").chmod(0o600)
+        self.assertExit(self.submit("--netrc", env={"HOME": str(home)}), 0)
+
+    def test_password_prompt_on_a_terminal_does_not_echo(self):
+        import os, pty, select, subprocess
+        from harness import ONORDER, _CLEAN_ENV
+        env = dict(_CLEAN_ENV, XDG_CONFIG_HOME=str(self.tmp))
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execvpe(ONORDER, [ONORDER, "submit", "--url", self.mock.url, "--user", "acme", str(ORDER)], env)
+        output = b""
+        sent = False
+        while True:
+            ready, _, _ = select.select([fd], [], [], 20)
+            if not ready:
+                break
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+            if not sent and b"Password for acme:" in output:
+                os.write(fd, (self.PASSWORD + "\n").encode())
+                sent = True
+        _, status = os.waitpid(pid, 0)
+        self.assertTrue(sent, output)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, output)
+        self.assertNotIn(self.PASSWORD.encode(), output, "the password was echoed")
+        self.assertIn(b"ACTIVATED", output)
 
     def test_user_with_secret_in_argv_warns(self):
         result = run("submit", "--url", self.mock.url, "--user", f"acme:{self.PASSWORD}", ORDER)

@@ -51,6 +51,22 @@ class Tls(TestCase):
                           SAMPLES / "order.json")
             self.assertIn(without.code, (7, 8), repr(without))
 
+    def pin(self, key):
+        import base64, hashlib, subprocess
+        der = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"],
+                             check=True, capture_output=True).stdout
+        return "sha256//" + base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+    def test_pinned_public_key(self):
+        with self.https_mock() as mock:
+            good = run("submit", "--url", mock.url, "--cacert", self.certs.ca, "--pinned-pubkey",
+                       self.pin(self.certs.server_key), SAMPLES / "order.json")
+            self.assertExit(good, 0)
+            wrong = run("submit", "--url", mock.url, "--cacert", self.certs.ca, "--pinned-pubkey",
+                        self.pin(self.certs.client_key), "--output", "json", SAMPLES / "order.json")
+            self.assertExit(wrong, 7)
+            self.assertEqual(mock.received(self.certs.ca)["total"], 1)
+
     def test_verbose_trace_shows_tls_and_redacts(self):
         with self.https_mock("--user", "acme", "--password", "tls-Secret-1") as mock:
             result = run("submit", "--url", mock.url, "--cacert", self.certs.ca, "--user", "acme", "-v",
