@@ -17,7 +17,8 @@ std::string order_url(std::string_view api_root, std::string_view order_path = {
 // Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).
 bool is_loopback_url(std::string_view url);
 
-using Sleeper = std::function<void(std::chrono::milliseconds)>;
+// Waits between attempts; returns false to give up retrying (the user interrupted).
+using Sleeper = std::function<bool(std::chrono::milliseconds)>;
 
 // Sends `body`, retrying per `policy`; `sleep` is called between attempts.
 Verdict submit_order(HttpClient& client, const std::string& url, const std::string& body,

@@ -21,6 +21,16 @@ std::atomic<bool> interrupted{false};
 
 extern "C" void on_interrupt(int) { interrupted = true; }
 
+// A retry wait that SIGINT cuts short: the order is then left as it stands, not sent again.
+bool interruptible_sleep(std::chrono::milliseconds wait) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!interrupted && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+            std::chrono::milliseconds(50),
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())));
+    return !interrupted;
+}
+
 std::string shell_quote(std::string_view text) {
     std::string quoted = "'";
     for (char c : text) {
@@ -116,9 +126,7 @@ private:
             return;
         } else {
             verdict = submit_order(*client_, connection_.order_url, order.body, connection_.retry,
-                                   [](std::chrono::milliseconds wait) {
-                                       std::this_thread::sleep_for(wait);
-                                   });
+                                   interruptible_sleep);
         }
         result_ = worst(result_, verdict.outcome);
         // A credentials problem fails every order alike: stop at once (DESIGN §6).

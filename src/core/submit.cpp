@@ -111,8 +111,8 @@ Verdict submit_order(HttpClient& client, const std::string& url, const std::stri
             exchange.retry_after
                 ? parse_retry_after(*exchange.retry_after, std::chrono::system_clock::now())
                 : std::nullopt;
-        if (sleep)
-            sleep(retry_delay(policy, attempts, retry_after));
+        if (sleep && !sleep(retry_delay(policy, attempts, retry_after)))
+            break;
     }
     Verdict verdict = interpret(exchange);
     verdict.attempts = attempts;

@@ -213,6 +213,28 @@ class Submit(TestCase):
         self.assertEqual(self.mock.received()["by_access_id"][access_id], 1)
 
 
+class Interrupt(TestCase):
+    def test_sigint_during_a_retry_wait_sends_nothing_more(self):
+        import signal
+        import subprocess
+        from harness import ONORDER, _CLEAN_ENV
+        with MockSP("--retry-after", "5") as mock:
+            access_id = f"I-{uuid.uuid4().hex[:8]}"
+            path = self.write("order.json", json.dumps(order_with("mock-429", access_id)))
+            proc = subprocess.Popen([ONORDER, "submit", "--url", mock.url, "--output", "json", str(path)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env=dict(_CLEAN_ENV, XDG_CONFIG_HOME=str(self.tmp)))
+            deadline = time.monotonic() + 10
+            while mock.received()["by_access_id"].get(access_id, 0) < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=10)
+            self.assertEqual(proc.returncode, 130, out + err)
+            [line] = [json.loads(l) for l in out.splitlines()]
+            self.assertEqual((line["http"], line["attempts"]), (429, 1))
+            self.assertEqual(mock.received()["by_access_id"][access_id], 1)
+
+
 class Connection(TestCase):
     def test_connection_refused_is_no_connection(self):
         result = run("submit", "--url", f"http://127.0.0.1:{free_port()}", "--retries", "1",

@@ -343,7 +343,10 @@ TEST_SUITE("http_client") {
         std::vector<std::chrono::milliseconds> sleeps;
         const Verdict verdict =
             submit_order(client, server.url(), "{}", policy,
-                         [&](std::chrono::milliseconds d) { sleeps.push_back(d); });
+                         [&](std::chrono::milliseconds d) {
+                             sleeps.push_back(d);
+                             return true;
+                         });
         CHECK(verdict.outcome == Outcome::http_error);
         CHECK(verdict.http_status == 503);
         CHECK(verdict.attempts == 3);
@@ -359,7 +362,7 @@ TEST_SUITE("http_client") {
         });
         HttpClient client(ConnectionOptions{}, Redactor{});
         const Verdict verdict = submit_order(client, server.url(), "{}", RetryPolicy{},
-                                             [](std::chrono::milliseconds) {});
+                                             [](std::chrono::milliseconds) { return true; });
         CHECK(verdict.outcome == Outcome::accepted);
         CHECK(verdict.attempts == 2);
         CHECK(verdict.message == "Klart");
@@ -371,7 +374,10 @@ TEST_SUITE("http_client") {
             HttpClient client(ConnectionOptions{}, Redactor{});
             int sleeps = 0;
             const Verdict verdict = submit_order(client, server.url(), "{}", RetryPolicy{},
-                                                 [&](std::chrono::milliseconds) { ++sleeps; });
+                                                 [&](std::chrono::milliseconds) {
+                                                     ++sleeps;
+                                                     return true;
+                                                 });
             CHECK(verdict.attempts == 1);
             CHECK(sleeps == 0);
             CHECK(server.requests().size() == 1);

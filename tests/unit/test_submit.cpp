@@ -100,7 +100,10 @@ TEST_SUITE("submit") {
         std::vector<std::chrono::milliseconds> sleeps;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
         const Verdict verdict = submit_order(
-            client, url, "{}", policy, [&](std::chrono::milliseconds d) { sleeps.push_back(d); });
+            client, url, "{}", policy, [&](std::chrono::milliseconds d) {
+                sleeps.push_back(d);
+                return true;
+            });
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 3);
         REQUIRE(sleeps.size() == 2);
@@ -118,7 +121,7 @@ TEST_SUITE("submit") {
         int sleeps = 0;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
         const Verdict verdict =
-            submit_order(client, url, "{}", policy, [&](std::chrono::milliseconds) { ++sleeps; });
+            submit_order(client, url, "{}", policy, [&](std::chrono::milliseconds) { return ++sleeps > 0; });
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 0);
@@ -128,10 +131,24 @@ TEST_SUITE("submit") {
         HttpClient client(ConnectionOptions{}, Redactor{});
         int sleeps = 0;
         const Verdict verdict = submit_order(client, "ftp://127.0.0.1/", "{}", RetryPolicy{},
-                                             [&](std::chrono::milliseconds) { ++sleeps; });
+                                             [&](std::chrono::milliseconds) { return ++sleeps > 0; });
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 0);
+    }
+
+    TEST_CASE("submit_order stops retrying when the wait is interrupted") {
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        int sleeps = 0;
+        const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
+        const Verdict verdict = submit_order(client, url, "{}", RetryPolicy{},
+                                             [&](std::chrono::milliseconds) {
+                                                 ++sleeps;
+                                                 return false;
+                                             });
+        CHECK(verdict.outcome == Outcome::no_connection);
+        CHECK(verdict.attempts == 1);
+        CHECK(sleeps == 1);
     }
 
 } // TEST_SUITE
