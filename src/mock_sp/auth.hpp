@@ -9,7 +9,7 @@ namespace onorder::mock {
 enum class AuthResult { ok, missing, invalid };
 
 class BasicAuth {
-public:
+  public:
     BasicAuth() = default; // accepts every request
     BasicAuth(std::string_view user, std::string_view password);
 
@@ -18,7 +18,7 @@ public:
 
     bool required() const { return !expected_token_.empty(); }
 
-private:
+  private:
     std::string expected_token_; // base64 of "user:password"
 };
 

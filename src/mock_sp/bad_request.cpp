@@ -19,7 +19,8 @@ constexpr std::array customer_wordings{
     CustomerWording{"/customerDetails/personalIdentityNumber",
                     "Social security number is missing or incorrect."},
     CustomerWording{"/customerDetails/customerPhone", "The phone number is incorrect."},
-    CustomerWording{"/customerDetails/customerMobilePhone", "The mobile phone number is incorrect."},
+    CustomerWording{"/customerDetails/customerMobilePhone",
+                    "The mobile phone number is incorrect."},
     CustomerWording{"/customerDetails/customerEmail", "The e-mail address is incorrect."},
     CustomerWording{"/customerDetails/customerFirstname", "The first name is incorrect."},
     CustomerWording{"/customerDetails/customerLastName", "The last name is incorrect."},
@@ -39,21 +40,23 @@ bool covers(std::string_view field, std::string_view path) {
 }
 
 std::string_view customer_message(std::string_view path) {
-    const auto wording = std::find_if(customer_wordings.begin(), customer_wordings.end(),
-                                      [&](const CustomerWording& w) { return covers(w.field, path); });
+    const auto wording =
+        std::find_if(customer_wordings.begin(), customer_wordings.end(),
+                     [&](const CustomerWording& w) { return covers(w.field, path); });
     return wording == customer_wordings.end() ? generic_customer_message : wording->message;
 }
 
 bool is_array_index(std::string_view segment) {
-    return !segment.empty() && std::all_of(segment.begin(), segment.end(),
-                                           [](char c) { return c >= '0' && c <= '9'; });
+    return !segment.empty() &&
+           std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // RFC 6901 §4: "~1" is "/" and "~0" is "~", in that order.
 std::string unescape_segment(std::string_view segment) {
     std::string out;
     for (std::size_t i = 0; i < segment.size(); ++i) {
-        if (segment[i] == '~' && i + 1 < segment.size() && (segment[i + 1] == '0' || segment[i + 1] == '1')) {
+        if (segment[i] == '~' && i + 1 < segment.size() &&
+            (segment[i + 1] == '0' || segment[i + 1] == '1')) {
             out += segment[i + 1] == '1' ? '/' : '~';
             ++i;
         } else {

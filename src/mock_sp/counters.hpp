@@ -12,7 +12,7 @@
 namespace onorder::mock {
 
 class ReceivedCounters {
-public:
+  public:
     // Counts one POST of an order; returns how many POSTs of this order (by fingerprint) have
     // arrived, this one included, or 1 for a body that has no fingerprint (not JSON).
     std::size_t count(const std::optional<std::string>& fingerprint,
@@ -23,7 +23,7 @@ public:
 
     void reset();
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::size_t total_ = 0;
     std::unordered_map<std::string, std::size_t> by_fingerprint_;

@@ -19,16 +19,22 @@ constexpr std::array scenario_table{
     Scenario{.name = "mock-activated",
              .body = R"({"status":"ACTIVATED","message":"Thank you! Your service is now active."})",
              .summary = "200 ACTIVATED (the default for any other offeringId)"},
-    Scenario{.name = "mock-received",
-             .body = R"({"status":"RECEIVED","message":"Thank you! Your order has been received and the service will be delivered as requested."})",
-             .summary = "200 RECEIVED"},
-    Scenario{.name = "mock-rejected",
-             .body = R"({"status":"REJECTED","message":"We are sorry, the offering is not available at your address."})",
-             .summary = "200 REJECTED"},
-    Scenario{.name = "mock-400",
-             .http_status = 400,
-             .body = R"({"cause":"Unknown service: 'mock-400'","message":"The service you ordered is not available. Please contact customer service."})",
-             .summary = "400 with cause and message"},
+    Scenario{
+        .name = "mock-received",
+        .body =
+            R"({"status":"RECEIVED","message":"Thank you! Your order has been received and the service will be delivered as requested."})",
+        .summary = "200 RECEIVED"},
+    Scenario{
+        .name = "mock-rejected",
+        .body =
+            R"({"status":"REJECTED","message":"We are sorry, the offering is not available at your address."})",
+        .summary = "200 REJECTED"},
+    Scenario{
+        .name = "mock-400",
+        .http_status = 400,
+        .body =
+            R"({"cause":"Unknown service: 'mock-400'","message":"The service you ordered is not available. Please contact customer service."})",
+        .summary = "400 with cause and message"},
     Scenario{.name = "mock-400-cause",
              .http_status = 400,
              .body = R"({"cause":"Another Service of ServiceType 'Broadband' is already active."})",
@@ -65,7 +71,8 @@ constexpr std::array scenario_table{
              .body = R"({"cause":"Too many requests"})",
              .retry_after = RetryAfter::http_date,
              .first_post_only = true,
-             .summary = "429 with an HTTP-date Retry-After to an order's first POST, then ACTIVATED"},
+             .summary =
+                 "429 with an HTTP-date Retry-After to an order's first POST, then ACTIVATED"},
     Scenario{.name = "mock-500",
              .http_status = 500,
              .body = R"({"cause":"An unknown error has occurred. Error number 12345"})",
@@ -111,7 +118,8 @@ constexpr std::array scenario_table{
              .body = R"({"status":5,"message":"x"})",
              .summary = "200 with a status that is not a string"},
     Scenario{.name = "mock-unknown-status",
-             .body = R"({"status":"PENDING","message":"Your order is waiting for manual handling."})",
+             .body =
+                 R"({"status":"PENDING","message":"Your order is waiting for manual handling."})",
              .summary = "200 with status PENDING, which the spec does not define"},
     Scenario{.name = "mock-oversized",
              .behaviour = Behaviour::oversized,
@@ -130,7 +138,7 @@ constexpr std::array scenario_table{
 
 const std::string& oversized_body() {
     static const std::string body = [] {
-        constexpr std::size_t size = 10 * 1024 * 1024;
+        constexpr std::size_t size = std::size_t{10} * 1024 * 1024;
         const std::string head = R"({"status":"ACTIVATED","message":")";
         const std::string tail = R"("})";
         return head + std::string(size - head.size() - tail.size(), 'x') + tail;
@@ -152,7 +160,9 @@ std::string http_date_in_two_seconds() {
 
 } // namespace
 
-std::span<const Scenario> all_scenarios() { return scenario_table; }
+std::span<const Scenario> all_scenarios() {
+    return scenario_table;
+}
 
 const Scenario* find_scenario(std::string_view name) {
     const auto found = std::find_if(scenario_table.begin(), scenario_table.end(),
@@ -160,10 +170,13 @@ const Scenario* find_scenario(std::string_view name) {
     return found == scenario_table.end() ? nullptr : &*found;
 }
 
-const Scenario& default_scenario() { return scenario_table.front(); }
+const Scenario& default_scenario() {
+    return scenario_table.front();
+}
 
 std::vector<std::string> scenario_names() {
     std::vector<std::string> names;
+    names.reserve(scenario_table.size());
     for (const Scenario& scenario : scenario_table)
         names.emplace_back(scenario.name);
     return names;
@@ -179,8 +192,8 @@ Answer make_answer(const Scenario& chosen, const AnswerSettings& settings,
     answer.scenario = scenario.name;
     answer.content_type =
         scenario.content_type.empty() ? "application/json" : std::string(scenario.content_type);
-    answer.body = scenario.behaviour == Behaviour::oversized ? oversized_body()
-                                                             : std::string(scenario.body);
+    answer.body =
+        scenario.behaviour == Behaviour::oversized ? oversized_body() : std::string(scenario.body);
     if (scenario.http_status == 401)
         answer.headers.emplace_back("WWW-Authenticate", R"(Basic realm="onorder-mock-sp")");
     if (!scenario.location.empty())

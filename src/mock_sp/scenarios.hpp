@@ -1,4 +1,5 @@
-// The mock's scenarios: what it answers to an order, chosen by the order's offeringId or --scenario.
+// The mock's scenarios: what it answers to an order, chosen by the order's offeringId or
+// --scenario.
 #pragma once
 
 #include <chrono>
@@ -25,15 +26,15 @@ enum class RetryAfter {
 };
 
 struct Scenario {
-    std::string_view name;         // also a valid offeringId (dataformats.md: ID)
+    std::string_view name{}; // also a valid offeringId (dataformats.md: ID)
     int http_status = 200;
-    std::string_view body;
-    std::string_view content_type; // empty: application/json
-    std::string_view location;     // for redirects
+    std::string_view body{};
+    std::string_view content_type{}; // empty: application/json
+    std::string_view location{};     // for redirects
     RetryAfter retry_after = RetryAfter::none;
-    bool first_post_only = false;  // later POSTs of the same order are answered as mock-activated
+    bool first_post_only = false; // later POSTs of the same order are answered as mock-activated
     Behaviour behaviour = Behaviour::answer;
-    std::string_view summary;      // one line for --list-scenarios
+    std::string_view summary{}; // one line for --list-scenarios
 };
 
 std::span<const Scenario> all_scenarios();

@@ -4,11 +4,17 @@
 #include "auth.hpp"
 #include "scenarios.hpp"
 
+#include <onorder/reader.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
 
 namespace onorder::mock {
+
+// Room for the largest order a client sends (reader.hpp) and then some: a larger body is refused
+// with 413 before it is read.
+inline constexpr std::size_t max_payload_bytes = 2 * max_order_bytes;
 
 struct TlsFiles {
     std::string certificate;
