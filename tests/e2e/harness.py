@@ -70,6 +70,7 @@ class MockSP:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.proc.stdout.close()
 
     def received(self, context=None):
         """The mock's counters: total POSTs and counts per order fingerprint and access id."""

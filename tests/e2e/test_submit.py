@@ -194,6 +194,20 @@ class Submit(TestCase):
         self.assertExit(stopped, 5)
         self.assertEqual(len(stopped.json_lines()), 1, "a 401 stops the batch at once")
 
+    def test_drop_on_a_reused_connection_is_not_resent(self):
+        # libcurl re-sends a request on its own when a kept-alive connection dies before any answer;
+        # the client must refuse that resend: the dropped order may have been processed.
+        base = uuid.uuid4().hex[:8]
+        orders = [order_with("plain", f"R-{base}-0"), order_with("mock-drop", f"R-{base}-1"),
+                  order_with("plain", f"R-{base}-2")]
+        path = self.write("batch.ndjson", "\n".join(json.dumps(o) for o in orders) + "\n")
+        result = run("submit", "--url", self.mock.url, "--user", "acme", "--output", "json", path,
+                     env={"ONORDER_PASSWORD": PASSWORD})
+        self.assertExit(result, 8)
+        self.assertEqual([l["outcome"] for l in result.json_lines()], ["accepted", "unknown", "accepted"])
+        counts = self.mock.received()["by_access_id"]
+        self.assertEqual([counts.get(f"R-{base}-{i}") for i in range(3)], [1, 1, 1])
+
     def test_order_built_from_flags(self):
         access_id = f"F-{uuid.uuid4().hex[:8]}"
         result = run("submit", "--url", self.mock.url, "--user", "acme", "--output", "json",
