@@ -18,9 +18,10 @@ compare() { # label, order URL
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 o, c = results["onorder"], results["curl"]
+cpu = lambda r: r["user"] + r["system"]
 print(f"{sys.argv[2]:<14} onorder {o['mean']*1000:6.2f} ms (median {o['median']*1000:6.2f})   "
       f"curl {c['mean']*1000:6.2f} ms (median {c['median']*1000:6.2f})   "
-      f"ratio {o['mean']/c['mean']:.3f} (median {o['median']/c['median']:.3f})")
+      f"ratio {o['mean']/c['mean']:.3f} (median {o['median']/c['median']:.3f}, CPU {cpu(o)/cpu(c):.3f})")
 PY
 }
 

@@ -57,7 +57,7 @@ struct HttpExchange {
     std::optional<std::string> retry_after; // the Retry-After header, raw
     std::string location;     // the Location header
     std::string protocol;     // "HTTP/1.1", "HTTP/2"
-    std::string tls_version;  // "TLSv1.3", "" for plain HTTP
+    std::string tls_version;  // "TLSv1.3" when tracing; "" for plain HTTP or without a trace
     std::chrono::milliseconds elapsed{0};
 };
 

@@ -336,9 +336,13 @@ struct HttpClient::Impl {
         require(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body), "WRITEFUNCTION");
         require(curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header), "HEADERFUNCTION");
         require(curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_request_start), "PREREQFUNCTION");
-        // Verbose always: the handshake line is where the TLS version comes from.
-        require(curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug), "DEBUGFUNCTION");
-        require(curl_easy_setopt(h, CURLOPT_VERBOSE, 1L), "VERBOSE");
+        // Verbose only when tracing: libcurl's info lines (certificate details and all) cost
+        // about a millisecond per handshake, and one-order runs are mostly start-up and handshake.
+        // The TLS version is read off the handshake line, so it is known only when tracing.
+        if (options.trace) {
+            require(curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug), "DEBUGFUNCTION");
+            require(curl_easy_setopt(h, CURLOPT_VERBOSE, 1L), "VERBOSE");
+        }
         configure_auth(h);
         configure_tls(h);
         if (!options.proxy.empty()) {
