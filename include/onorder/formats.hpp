@@ -11,6 +11,9 @@ namespace onorder::formats {
 // ID: ^[-0-9a-zA-Z.]{1,36}$
 bool is_id(std::string_view value);
 
+// The length of the valid UTF-8 sequence that `bytes` starts with, or 0 when it is not one.
+std::size_t utf8_sequence_length(std::string_view bytes);
+
 // Number of Unicode code points, or nullopt when the bytes are not valid UTF-8
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
 std::optional<std::size_t> utf8_length(std::string_view value);

@@ -1,3 +1,5 @@
+#include "digits.hpp"
+
 #include <onorder/date_time.hpp>
 
 #include <fmt/format.h>
@@ -6,34 +8,15 @@ namespace onorder {
 
 namespace {
 
+using digits::all_digits;
+using digits::digits_at;
+using digits::is_digit;
+using digits::number_at;
+
 using namespace std::chrono;
 
 constexpr std::string_view expected_shape = "YYYY-MM-DDTHH:MM:SSZ";
 constexpr int max_fraction_digits = 4; // dataformats.md: up to 4 decimal places on seconds
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-bool digits_at(std::string_view text, std::size_t pos, std::size_t count) {
-    if (text.size() < pos + count) {
-        return false;
-    }
-    for (std::size_t i = pos; i < pos + count; ++i) {
-        if (!is_digit(text[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-int number_at(std::string_view text, std::size_t pos, std::size_t count) {
-    int value = 0;
-    for (std::size_t i = pos; i < pos + count; ++i) {
-        value = value * 10 + (text[i] - '0');
-    }
-    return value;
-}
 
 bool date_shaped(std::string_view text) {
     return digits_at(text, 0, 4) && text.size() > 7 && text[4] == '-' && digits_at(text, 5, 2) &&

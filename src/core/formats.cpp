@@ -16,10 +16,6 @@ bool is_id_char(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
 }
 
-bool is_continuation(unsigned char byte) {
-    return (byte & 0xC0) == 0x80;
-}
-
 bool is_space_or_control(unsigned char byte) {
     return byte <= ' ' || byte == 0x7F;
 }
@@ -39,55 +35,47 @@ bool is_id(std::string_view value) {
     return true;
 }
 
+std::size_t utf8_sequence_length(std::string_view bytes) {
+    if (bytes.empty())
+        return 0;
+    const auto lead = static_cast<unsigned char>(bytes[0]);
+    if (lead < 0x80)
+        return 1;
+    // The second byte's range rules out overlong forms, surrogates and code points above
+    // U+10FFFF (RFC 3629 §4).
+    std::size_t length = 4;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        low = lead == 0xE0 ? 0xA0 : low;
+        high = lead == 0xED ? 0x9F : high;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        low = lead == 0xF0 ? 0x90 : low;
+        high = lead == 0xF4 ? 0x8F : high;
+    } else {
+        return 0;
+    }
+    if (bytes.size() < length)
+        return 0;
+    const auto second = static_cast<unsigned char>(bytes[1]);
+    if (second < low || second > high)
+        return 0;
+    for (std::size_t next = 2; next < length; ++next)
+        if ((static_cast<unsigned char>(bytes[next]) & 0xC0) != 0x80) // not a continuation byte
+            return 0;
+    return length;
+}
+
 std::optional<std::size_t> utf8_length(std::string_view value) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(value.data());
-    const std::size_t size = value.size();
     std::size_t length = 0;
-    std::size_t i = 0;
-    while (i < size) {
-        const unsigned char lead = bytes[i];
-        if (lead < 0x80) {
-            ++i;
-            ++length;
-            continue;
-        }
-        std::size_t continuation = 0;
-        // The second byte's range rules out overlong forms, surrogates and > U+10FFFF
-        // (RFC 3629 §4).
-        unsigned char second_min = 0x80;
-        unsigned char second_max = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            continuation = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            continuation = 2;
-            if (lead == 0xE0) {
-                second_min = 0xA0;
-            } else if (lead == 0xED) {
-                second_max = 0x9F;
-            }
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            continuation = 3;
-            if (lead == 0xF0) {
-                second_min = 0x90;
-            } else if (lead == 0xF4) {
-                second_max = 0x8F;
-            }
-        } else {
+    for (std::size_t i = 0; i < value.size(); ++length) {
+        const std::size_t sequence = utf8_sequence_length(value.substr(i));
+        if (sequence == 0)
             return std::nullopt;
-        }
-        if (size - i <= continuation) {
-            return std::nullopt;
-        }
-        if (bytes[i + 1] < second_min || bytes[i + 1] > second_max) {
-            return std::nullopt;
-        }
-        for (std::size_t k = 2; k <= continuation; ++k) {
-            if (!is_continuation(bytes[i + k])) {
-                return std::nullopt;
-            }
-        }
-        i += continuation + 1;
-        ++length;
+        i += sequence;
     }
     return length;
 }

@@ -1,3 +1,5 @@
+#include "digits.hpp"
+
 #include <onorder/identity_number.hpp>
 
 #include <fmt/format.h>
@@ -6,33 +8,17 @@ namespace onorder {
 
 namespace {
 
+using digits::all_digits;
+using digits::digits_at;
+using digits::is_digit;
+using digits::number_at;
+
 using namespace std::chrono;
 
 constexpr std::size_t shaped_length = 13; // YYYYMMDD-XXXX
 constexpr std::size_t dash_at = 8;
 constexpr int coordination_day_offset = 60; // Skatteverket: coordination numbers add 60 to the day
 constexpr int organisation_min_middle = 20; // an organisation number's 3rd–4th digits are ≥ 20
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-bool all_digits(std::string_view text) {
-    for (char c : text) {
-        if (!is_digit(c)) {
-            return false;
-        }
-    }
-    return !text.empty();
-}
-
-int number_at(std::string_view text, std::size_t pos, std::size_t count) {
-    int value = 0;
-    for (std::size_t i = pos; i < pos + count; ++i) {
-        value = value * 10 + (text[i] - '0');
-    }
-    return value;
-}
 
 bool is_shaped(std::string_view text) {
     return text.size() == shaped_length && text[dash_at] == '-' &&

@@ -6,6 +6,7 @@
 // deeper than max_nesting_depth without recursing, and builds the same document nlohmann would:
 // positive integers unsigned, negative ones signed, too large ones as doubles, the last of
 // duplicate keys wins.
+#include <onorder/formats.hpp>
 #include <onorder/reader.hpp>
 
 #include <algorithm>
@@ -39,38 +40,9 @@ bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
-// The length of the valid UTF-8 sequence at `at`, or 0 (RFC 3629 §4: no overlongs, surrogates or
-// code points above U+10FFFF).
+// The length of the valid UTF-8 sequence at `at`, or 0.
 std::size_t utf8_length(const char* at, const char* end) {
-    const auto lead = static_cast<unsigned char>(*at);
-    std::size_t length = 4;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        low = lead == 0xE0 ? 0xA0 : low;
-        high = lead == 0xED ? 0x9F : high;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        low = lead == 0xF0 ? 0x90 : low;
-        high = lead == 0xF4 ? 0x8F : high;
-    } else {
-        return 0;
-    }
-    if (static_cast<std::size_t>(end - at) < length) {
-        return 0;
-    }
-    const auto second = static_cast<unsigned char>(at[1]);
-    if (second < low || second > high) {
-        return 0;
-    }
-    for (std::size_t next = 2; next < length; ++next) {
-        if ((static_cast<unsigned char>(at[next]) & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    return length;
+    return formats::utf8_sequence_length(std::string_view(at, static_cast<std::size_t>(end - at)));
 }
 
 void append_utf8(std::string& out, std::uint32_t code_point) {
