@@ -45,6 +45,12 @@ class Precedence(TestCase):
         self.assertExit(missing, 2)
         self.assertIn("nope.toml", missing.err)
 
+    def test_sample_config_is_accepted(self):
+        result = run("submit", "--dry-run", "--config", SAMPLES / "config.toml", ORDER)
+        self.assertExit(result, 0)
+        self.assertEqual(dry_url(result), "https://sp.example/onapi/2.5/sp_spec/order/")
+        self.assertIn('--user "acme:${ONORDER_PASSWORD}"', result.out)
+
     def test_bad_config_is_a_usage_error_naming_the_line(self):
         config = self.config('url = "https://x.example"\n[section]\n')
         result = run("submit", "--config", config, ORDER)
