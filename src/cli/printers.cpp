@@ -22,6 +22,13 @@ nlohmann::ordered_json problems_json(const Problems& problems) {
     return list;
 }
 
+nlohmann::ordered_json changes_json(const std::vector<Change>& changes) {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto& change : changes)
+        list.push_back({{"path", change.path}, {"from", change.before}, {"to", change.after}});
+    return list;
+}
+
 void print_problem_list(std::FILE* out, const Style& style, const Problems& problems,
                         std::string_view kind, std::string_view colour) {
     for (const auto& problem : problems) {
@@ -51,12 +58,8 @@ nlohmann::ordered_json validation_json(const CheckedOrder& order) {
     line["valid"] = order.validation.valid();
     line["errors"] = problems_json(order.validation.errors);
     line["warnings"] = problems_json(order.validation.warnings);
-    if (!order.changes.empty()) {
-        auto changes = nlohmann::ordered_json::array();
-        for (const auto& change : order.changes)
-            changes.push_back({{"path", change.path}, {"from", change.before}, {"to", change.after}});
-        line["changes"] = std::move(changes);
-    }
+    if (!order.changes.empty())
+        line["changes"] = changes_json(order.changes);
     return line;
 }
 
@@ -88,6 +91,10 @@ nlohmann::ordered_json verdict_json(const CheckedOrder& order, const Verdict& ve
         line["fingerprint"] = fingerprint(*order.document);
     if (verdict.outcome == Outcome::invalid)
         line["errors"] = problems_json(order.validation.errors);
+    if (!order.validation.warnings.empty())
+        line["warnings"] = problems_json(order.validation.warnings);
+    if (!order.changes.empty())
+        line["changes"] = changes_json(order.changes);
     return line;
 }
 

@@ -218,6 +218,17 @@ class Submit(TestCase):
         self.assertEqual(self.mock.received()["by_access_id"][access_id], 1)
         self.assertNoSecrets(result.all, PASSWORD)
 
+    def test_fix_sends_the_fixed_order_and_reports_it(self):
+        access_id = f"X-{uuid.uuid4().hex[:8]}"
+        result = run("submit", "--url", self.mock.url, "--user", "acme", "--output", "json", "--fix",
+                     "--access-id", access_id, SAMPLES / "fixable.json", env={"ONORDER_PASSWORD": PASSWORD})
+        self.assertExit(result, 0)
+        line = self.verdict(result)
+        self.assertIn("/customerDetails/personalIdentityNumber", [c["path"] for c in line["changes"]])
+        self.assertEqual(self.mock.received()["by_access_id"][access_id], 1)
+        self.assertNoSecrets(result.all, PASSWORD)
+        self.assertExit(run("submit", "--url", self.mock.url, SAMPLES / "fixable.json"), 3)
+
     def test_flags_override_file_fields(self):
         access_id = f"O-{uuid.uuid4().hex[:8]}"
         result = run("submit", "--url", self.mock.url, "--user", "acme", "--output", "json",
