@@ -441,7 +441,9 @@ class Validator {
         case Format::text:
         case Format::email:
             why = formats::why_not_text(value);
-            if (why.empty() && format == Format::email && !formats::looks_like_email(value)) {
+            // Blank is valid text: the customer gave no address, which is not a mistyped one.
+            if (why.empty() && format == Format::email && !value.empty() &&
+                !formats::looks_like_email(value)) {
                 add(Severity::warning, pointer_of(&here), "email",
                     fmt::format("{} is not shaped like local@domain.tld", as_shown(value)),
                     "check the address with the customer");

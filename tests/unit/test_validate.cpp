@@ -330,6 +330,11 @@ TEST_CASE("an e-mail address that is not shaped like one is a warning") {
     REQUIRE(result.warnings.size() == 1);
     CHECK(result.warnings[0].path == "/customerDetails/customerEmail");
     CHECK(result.warnings[0].rule == "email");
+
+    order["customerDetails"]["customerEmail"] = "";
+    const Validation blank = validate(order);
+    CHECK(blank.valid());
+    CHECK(blank.warnings.empty()); // blank text is no address, not a mistyped one
 }
 
 TEST_CASE("timeOrder warnings") {
