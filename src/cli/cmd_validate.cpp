@@ -1,5 +1,6 @@
 // onorder validate: read and validate orders, no network.
 #include "command.hpp"
+#include "config_source.hpp"
 #include "order_options.hpp"
 #include "printers.hpp"
 #include "terminal.hpp"
@@ -21,16 +22,19 @@ public:
         options_.add_to(*command);
         command->add_option("-o,--output-file", fixed_file_,
                             "With --fix: write the fixed orders to FILE (same framing as the input)");
+        // A profile's require/strict apply here too, so validate checks what submit would.
+        config_.add_to(*command);
         return command;
     }
 
     int run() override {
         StreamOptions stream;
         std::string problem;
-        if (!options_.stream_options(stream, problem)) {
+        if (!options_.stream_options(stream, problem) || !config_.load(problem)) {
             error(problem);
             return exit_code(Outcome::usage);
         }
+        config_.add_profile_rules(stream.validation.required, stream.validation.strict);
         if (!fixed_file_.empty() && !options_.fix) {
             error("-o FILE writes the fixed orders: add --fix");
             return exit_code(Outcome::usage);
@@ -113,6 +117,7 @@ private:
     }
 
     OrderOptions options_;
+    ConfigSource config_;
     std::string fixed_file_;
     OrderWriter writer_;
     bool json_ = false;

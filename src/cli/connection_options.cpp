@@ -49,17 +49,6 @@ constexpr Setting settings[] = {
     {"strict", "", "", false},
 };
 
-std::string env_name(std::string_view key) {
-    std::string name = "ONORDER_";
-    for (char c : key)
-        name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return name;
-}
-
-bool is_true(const std::string& value) {
-    return value == "true" || value == "1" || value == "yes" || value == "on";
-}
-
 bool parse_seconds(const std::string& key, const std::string& text, std::chrono::milliseconds& out,
                    std::string& error) {
     char* end = nullptr;
@@ -71,14 +60,6 @@ bool parse_seconds(const std::string& key, const std::string& text, std::chrono:
     }
     out = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     return true;
-}
-
-std::string config_home() {
-    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
-        return xdg;
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return std::string(home) + "/.config";
-    return ".config";
 }
 
 bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
@@ -96,48 +77,7 @@ void ConnectionFlags::add_to(CLI::App& command) {
     given_["header"] =
         group->add_option("-H,--header", headers_, "Extra header 'Name: value' (repeatable)")
             ->allow_extra_args(false);
-    group->add_option("--config", config_path_, "Config file (flat TOML)");
-    group->add_option("--profile", profile_, "Config profile: $XDG_CONFIG_HOME/onorder/NAME.toml");
-}
-
-bool ConnectionFlags::load_config(std::string& error) {
-    std::string path = config_path_;
-    bool explicit_path = !path.empty();
-    if (path.empty())
-        if (const char* env = std::getenv("ONORDER_CONFIG"); env && *env) {
-            path = env;
-            explicit_path = true;
-        }
-    std::string profile = profile_;
-    if (profile.empty())
-        if (const char* env = std::getenv("ONORDER_PROFILE"); env && *env)
-            profile = env;
-    if (path.empty() && !profile.empty()) {
-        if (profile.find('/') != std::string::npos) {
-            error = "--profile takes a name, not a path (use --config FILE for a path)";
-            return false;
-        }
-        path = config_home() + "/onorder/" + profile + ".toml";
-        explicit_path = true;
-    }
-    if (path.empty()) {
-        path = config_home() + "/onorder/config.toml";
-        if (!file_exists(path))
-            return true;
-    }
-    if (explicit_path && !file_exists(path)) {
-        error = fmt::format("config file {} does not exist", path);
-        return false;
-    }
-    auto result = read_config_file(path);
-    if (!result.config) {
-        error = result.error;
-        return false;
-    }
-    config_ = std::move(result.config);
-    if (config_->readable_by_others && config_->values.count("password"))
-        warn(fmt::format("{} holds a password and is readable by others: chmod 600 {}", path, path));
-    return true;
+    config_.add_to(*group);
 }
 
 std::optional<std::string> ConnectionFlags::setting(const std::string& key) const {
@@ -146,16 +86,11 @@ std::optional<std::string> ConnectionFlags::setting(const std::string& key) cons
             return value->second;
         return switches_.at(key) ? "true" : "false";
     }
-    if (const char* env = std::getenv(env_name(key).c_str()); env && *env)
-        return std::string(env);
-    if (config_)
-        if (auto value = config_->values.find(key); value != config_->values.end())
-            return value->second.text;
-    return std::nullopt;
+    return config_.value(key);
 }
 
 bool ConnectionFlags::resolve(Connection& connection, bool need_password, std::string& error) {
-    if (!load_config(error))
+    if (!config_.load(error))
         return false;
     auto& options = connection.options;
 
@@ -218,8 +153,8 @@ bool ConnectionFlags::resolve(Connection& connection, bool need_password, std::s
             connection.password_source = "environment";
         } else if (auto file = setting("password_file"))
             password_file = *file;
-        else if (config_ && config_->values.count("password")) {
-            options.password = config_->values.at("password").text;
+        else if (config_.file() && config_.file()->values.count("password")) {
+            options.password = config_.file()->values.at("password").text;
             connection.password_source = "config";
         }
         if (password_file) {
@@ -264,10 +199,8 @@ bool ConnectionFlags::resolve(Connection& connection, bool need_password, std::s
     options.proxy = setting("proxy").value_or("");
     options.follow_redirects = is_true(setting("location").value_or("false"));
     options.headers = headers_;
-    if (config_)
-        if (auto h = config_->values.find("header"); h != config_->values.end() && headers_.empty())
-            options.headers = h->second.is_array ? h->second.items
-                                                 : std::vector<std::string>{h->second.text};
+    if (auto configured = config_.items("header"); configured && headers_.empty())
+        options.headers = *configured;
     for (const auto& header : options.headers)
         if (header.find(':') == std::string::npos) {
             error = fmt::format("--header '{}': expected 'Name: value'", header);
@@ -286,11 +219,7 @@ bool ConnectionFlags::resolve(Connection& connection, bool need_password, std::s
         if (!parse_seconds("--max-retry-wait", *value, connection.retry.max_wait, error))
             return false;
     connection.co_id = setting("co_id").value_or("");
-    connection.strict = is_true(setting("strict").value_or("false"));
-    if (config_)
-        if (auto r = config_->values.find("require"); r != config_->values.end())
-            connection.require = r->second.is_array ? r->second.items
-                                                    : std::vector<std::string>{r->second.text};
+    config_.add_profile_rules(connection.require, connection.strict);
     return true;
 }
 

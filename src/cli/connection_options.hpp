@@ -2,7 +2,8 @@
 // (ONORDER_*) and a config file, in that order of precedence (DESIGN §2).
 #pragma once
 
-#include <onorder/config_file.hpp>
+#include "config_source.hpp"
+
 #include <onorder/http_client.hpp>
 #include <onorder/retry.hpp>
 
@@ -36,16 +37,13 @@ public:
 
 private:
     std::optional<std::string> setting(const std::string& key) const;
-    bool load_config(std::string& error);
 
     std::map<std::string, std::string> values_;
     std::map<std::string, bool> switches_;
     std::map<std::string, CLI::Option*> given_;
     std::vector<std::string> headers_;
     std::string url_user_; // user[:secret] taken out of the URL
-    std::string config_path_;
-    std::string profile_;
-    std::optional<ConfigFile> config_;
+    ConfigSource config_;
 };
 
 } // namespace onorder::cli

@@ -45,6 +45,20 @@ class Precedence(TestCase):
         self.assertExit(missing, 2)
         self.assertIn("nope.toml", missing.err)
 
+    def test_validate_applies_a_profile_rules(self):
+        xdg = self.tmp / "xdg"
+        (xdg / "onorder").mkdir(parents=True)
+        (xdg / "onorder" / "strict-sp.toml").write_text('require = ["customerDetails.customerEmail"]\nstrict = true\n')
+        minimal = SAMPLES / "minimal.json"
+        env = {"XDG_CONFIG_HOME": str(xdg)}
+        self.assertExit(run("validate", minimal, env=env), 0)
+        result = run("validate", "--profile", "strict-sp", "--output", "json", minimal, env=env)
+        self.assertExit(result, 3)
+        self.assertEqual([(e["path"], e["rule"]) for e in result.json_lines()[0]["errors"]],
+                         [("/customerDetails/customerEmail", "required")])
+        warned = run("validate", "--profile", "strict-sp", SAMPLES / "warnings" / "email.json", env=env)
+        self.assertExit(warned, 3)
+
     def test_sample_config_is_accepted(self):
         result = run("submit", "--dry-run", "--config", SAMPLES / "config.toml", ORDER)
         self.assertExit(result, 0)
