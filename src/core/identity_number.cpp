@@ -9,7 +9,6 @@ namespace onorder {
 namespace {
 
 using digits::all_digits;
-using digits::digits_at;
 using digits::is_digit;
 using digits::number_at;
 
