@@ -93,7 +93,7 @@ public:
             auto document = base_order(stream.validation.now);
             if (!connection.co_id.empty())
                 document["coId"] = connection.co_id;
-            OrderOptions::default_requested_time(stream);
+            default_requested_time(stream.fields);
             handle(check_document(std::move(document), "command line", stream));
         } else {
             auto sources = order_.sources;

@@ -48,7 +48,7 @@ public:
 
         if (options_.sources.empty() && options_.sets_fields()) {
             auto document = base_order(stream.validation.now);
-            OrderOptions::default_requested_time(stream);
+            default_requested_time(stream.fields);
             report(check_document(std::move(document), "command line", stream));
         } else {
             auto sources = options_.sources;

@@ -100,16 +100,4 @@ bool OrderOptions::stream_options(StreamOptions& options, std::string& error) co
     return true;
 }
 
-void OrderOptions::default_requested_time(StreamOptions& options) {
-    const FieldValue* order_time = nullptr;
-    for (const auto& field : options.fields) {
-        if (field.pointer == "/requestedDateTime")
-            return;
-        if (field.pointer == "/orderDateTime")
-            order_time = &field;
-    }
-    if (order_time)
-        options.fields.push_back({"/requestedDateTime", order_time->value});
-}
-
 } // namespace onorder::cli

@@ -31,10 +31,6 @@ struct OrderOptions {
 
     // Builds the stream options; false with `error` on a malformed flag value (exit 2).
     bool stream_options(StreamOptions& options, std::string& error) const;
-
-    // For an order built from flags alone: --requested-time defaults to the order time, as soon
-    // as possible (DESIGN §2), also when --order-time moved it.
-    static void default_requested_time(StreamOptions& options);
 };
 
 } // namespace onorder::cli

@@ -52,6 +52,18 @@ nlohmann::json base_order(std::chrono::system_clock::time_point now) {
             {"requestedDateTime", order_time}};
 }
 
+void default_requested_time(std::vector<FieldValue>& fields) {
+    std::optional<nlohmann::json> order_time;
+    for (const auto& field : fields) {
+        if (field.pointer == "/requestedDateTime")
+            return;
+        if (field.pointer == "/orderDateTime")
+            order_time = field.value;
+    }
+    if (order_time)
+        fields.push_back({"/requestedDateTime", std::move(*order_time)});
+}
+
 bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields, std::string& error) {
     for (const auto& field : fields) {
         try {

@@ -199,6 +199,14 @@ class FromFlags(TestCase):
         self.assertExit(result, 0)
         self.assertNoSecrets(result.all)
 
+    def test_requested_time_follows_the_order_time(self):
+        result = run("validate", "--output", "json", "--co-id", "Acme", "--access-id", "A-1", "--product", "P:O",
+                     "--set", "customerDetails={}", "--order-time", "2099-01-01T00:00:00Z")
+        self.assertExit(result, 0)
+        [line] = result.json_lines()
+        # Only the future order time is warned about: requestedDateTime moved with it.
+        self.assertEqual([(w["path"], w["rule"]) for w in line["warnings"]], [("/orderDateTime", "timeOrder")])
+
     def test_flags_report_every_problem_at_once(self):
         result = run("validate", "--output", "json", "--access-id", "bad id!", "--pin", "19821105-9955",
                      "--phone", "070-1234567")

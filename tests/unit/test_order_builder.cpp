@@ -48,3 +48,20 @@ TEST_CASE("order builder: fields create the containers they need") {
     CHECK_FALSE(onorder::apply_fields(not_container, {{"/customerDetails/city", "Y"}}, error));
     CHECK(error.find("/customerDetails/city") != std::string::npos);
 }
+
+TEST_CASE("order builder: the requested time follows a given order time unless set") {
+    std::vector<onorder::FieldValue> fields = {{"/orderDateTime", "2026-01-02T03:04:05Z"}};
+    onorder::default_requested_time(fields);
+    REQUIRE(fields.size() == 2);
+    CHECK(fields[1].pointer == "/requestedDateTime");
+    CHECK(fields[1].value == json("2026-01-02T03:04:05Z"));
+
+    std::vector<onorder::FieldValue> both = {{"/orderDateTime", "2026-01-02T03:04:05Z"},
+                                             {"/requestedDateTime", "2026-02-01T00:00:00Z"}};
+    onorder::default_requested_time(both);
+    CHECK(both.size() == 2);
+
+    std::vector<onorder::FieldValue> none = {{"/coId", "Acme"}};
+    onorder::default_requested_time(none);
+    CHECK(none.size() == 1);
+}
