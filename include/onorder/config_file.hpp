@@ -9,8 +9,8 @@
 namespace onorder {
 
 struct ConfigValue {
-    std::string text;                // strings as written (unescaped); numbers and booleans as text
-    std::vector<std::string> items;  // arrays of strings
+    std::string text;               // strings as written (unescaped); numbers and booleans as text
+    std::vector<std::string> items; // arrays of strings
     bool is_array = false;
     int line = 0;
 };

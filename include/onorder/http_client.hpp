@@ -25,10 +25,10 @@ struct TlsOptions {
 };
 
 struct ConnectionOptions {
-    std::string user;                 // basic auth user ("" = no credentials)
+    std::string user; // basic auth user ("" = no credentials)
     std::string password;
-    bool use_netrc = false;           // --netrc: credentials from ~/.netrc when user/password unset
-    std::string netrc_file;           // --netrc-file FILE
+    bool use_netrc = false; // --netrc: credentials from ~/.netrc when user/password unset
+    std::string netrc_file; // --netrc-file FILE
     TlsOptions tls;
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds timeout{60'000};
@@ -48,21 +48,21 @@ struct HttpExchange {
         answered,   // a complete HTTP response was received
     };
     Reach reach = Reach::not_sent;
-    int curl_code = 0;        // CURLcode; 0 when answered
-    std::string curl_error;   // libcurl's error text, redacted
+    int curl_code = 0;      // CURLcode; 0 when answered
+    std::string curl_error; // libcurl's error text, redacted
     long http_status = 0;
     std::string content_type;
-    std::string body;         // at most max_response_bytes
+    std::string body; // at most max_response_bytes
     bool body_truncated = false;
     std::optional<std::string> retry_after; // the Retry-After header, raw
-    std::string location;     // the Location header
-    std::string protocol;     // "HTTP/1.1", "HTTP/2"
-    std::string tls_version;  // "TLSv1.3" when tracing; "" for plain HTTP or without a trace
+    std::string location;                   // the Location header
+    std::string protocol;                   // "HTTP/1.1", "HTTP/2"
+    std::string tls_version; // "TLSv1.3" when tracing; "" for plain HTTP or without a trace
     std::chrono::milliseconds elapsed{0};
 };
 
 class HttpClient {
-public:
+  public:
     HttpClient(ConnectionOptions options, Redactor redactor);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -71,7 +71,7 @@ public:
     HttpExchange post_json(const std::string& url, std::string_view body);
     HttpExchange get(const std::string& url);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

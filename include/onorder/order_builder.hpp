@@ -34,7 +34,8 @@ nlohmann::json base_order(std::chrono::system_clock::time_point now);
 // possible (DESIGN §2) — also when orderDateTime was given and requestedDateTime was not.
 void default_requested_time(std::vector<FieldValue>& fields);
 
-// Sets each value, creating objects (and the products array) on the way. Returns false, with `error`, when a path runs through a value that is not a container.
+// Sets each value, creating objects (and the products array) on the way. Returns false, with
+// `error`, when a path runs through a value that is not a container.
 bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields, std::string& error);
 
 } // namespace onorder

@@ -9,7 +9,7 @@
 namespace onorder {
 
 class OrderWriter {
-public:
+  public:
     // Creates `path` with mode 0600 (it holds identity numbers in full); `error` says why not.
     bool open(const std::string& path, std::string& error);
     // The first order decides the framing of the file.
@@ -18,7 +18,7 @@ public:
     bool close(std::string& error);
     ~OrderWriter();
 
-private:
+  private:
     std::FILE* file_ = nullptr;
     std::string path_;
     Framing framing_ = Framing::single;

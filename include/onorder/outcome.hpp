@@ -26,8 +26,12 @@ struct OutcomeInfo {
 };
 
 const OutcomeInfo& info(Outcome outcome);
-inline int exit_code(Outcome outcome) { return info(outcome).exit_code; }
-inline std::string_view name(Outcome outcome) { return info(outcome).name; }
+inline int exit_code(Outcome outcome) {
+    return info(outcome).exit_code;
+}
+inline std::string_view name(Outcome outcome) {
+    return info(outcome).name;
+}
 
 // In a batch the exit code is the highest among its orders; an interruption overrides.
 Outcome worst(Outcome a, Outcome b);

@@ -23,11 +23,11 @@ inline constexpr int max_nesting_depth = 64;
 
 // One order's bytes as they stand in the source, before parsing.
 struct OrderText {
-    std::string source;      // file name as given, "-" for stdin
-    std::size_t index = 0;   // 0-based within its source
-    std::size_t line = 0;    // 1-based line where the order starts
-    std::size_t column = 1;  // 1-based column where the order starts
-    std::string text;        // the order's bytes, exactly (empty when `problem` says why)
+    std::string source;             // file name as given, "-" for stdin
+    std::size_t index = 0;          // 0-based within its source
+    std::size_t line = 0;           // 1-based line where the order starts
+    std::size_t column = 1;         // 1-based column where the order starts
+    std::string text;               // the order's bytes, exactly (empty when `problem` says why)
     std::optional<Problem> problem; // set when the bytes could not be framed (too big, too deep,
                                     // a syntax error the framer found, binary data)
 };
@@ -39,7 +39,7 @@ struct SourceError {
 };
 
 class OrderReader {
-public:
+  public:
     virtual ~OrderReader() = default;
     // The next order, or nullopt at the end of the source.
     virtual std::optional<OrderText> next() = 0;

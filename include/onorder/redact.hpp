@@ -10,7 +10,7 @@
 namespace onorder {
 
 class Redactor {
-public:
+  public:
     // Secrets to hide wherever they appear: passwords, the base64 credentials of basic auth.
     void add_secret(std::string secret);
     // Known identity numbers (the order's): hidden in every form they can be written.
@@ -21,7 +21,7 @@ public:
     // YYMMDD-XXXX) masked as 19821105-****.
     std::string redact(std::string_view text) const;
 
-private:
+  private:
     std::vector<std::string> secrets_;          // longest first, so no secret is left half shown
     std::vector<std::string> identity_numbers_; // every written form of the known numbers
 };

@@ -10,9 +10,9 @@
 namespace onorder {
 
 struct RetryPolicy {
-    int retries = 3;                                  // --retries N
-    std::chrono::milliseconds base_delay{500};        // doubled each attempt, with jitter
-    std::chrono::milliseconds max_wait{60'000};       // --max-retry-wait
+    int retries = 3;                            // --retries N
+    std::chrono::milliseconds base_delay{500};  // doubled each attempt, with jitter
+    std::chrono::milliseconds max_wait{60'000}; // --max-retry-wait
 };
 
 // True only for: nothing sent (DNS, connection refused, TLS handshake), 429, 503.

@@ -12,8 +12,8 @@
 namespace onorder {
 
 struct ValidationOptions {
-    bool strict = false;                 // warnings become errors
-    std::vector<std::string> required;   // extra mandatory fields: JSON Pointers or dotted paths
+    bool strict = false;               // warnings become errors
+    std::vector<std::string> required; // extra mandatory fields: JSON Pointers or dotted paths
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 

@@ -19,15 +19,17 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 
-extern "C" void on_interrupt(int) { interrupted = true; }
+extern "C" void on_interrupt(int) {
+    interrupted = true;
+}
 
 // A retry wait that SIGINT cuts short: the order is then left as it stands, not sent again.
 bool interruptible_sleep(std::chrono::milliseconds wait) {
     const auto until = std::chrono::steady_clock::now() + wait;
     while (!interrupted && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
-            std::chrono::milliseconds(50),
-            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())));
+            std::chrono::milliseconds(50), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               until - std::chrono::steady_clock::now())));
     return !interrupted;
 }
 
@@ -43,7 +45,7 @@ std::string shell_quote(std::string_view text) {
 }
 
 class SubmitCommand final : public Command {
-public:
+  public:
     CLI::App* add_to(CLI::App& app) override {
         auto* command = app.add_subcommand(
             "submit", "Validate orders and send them to the SP; print each verdict");
@@ -52,8 +54,7 @@ public:
         command->add_flag("--dry-run", dry_run_,
                           "Validate and print the exact request and an equivalent curl command; "
                           "send nothing");
-        command->add_flag("--unmask", unmask_,
-                          "Show identity numbers in full in --dry-run output");
+        command->add_flag("--unmask", unmask_, "Show identity numbers in full in --dry-run output");
         command->add_flag("-v,--verbose", verbose_,
                           "Trace requests and responses on stderr (credentials and identity "
                           "numbers redacted)");
@@ -112,7 +113,7 @@ public:
         return exit_code(result_);
     }
 
-private:
+  private:
     void handle(const CheckedOrder& order) {
         Verdict verdict;
         if (!order.validation.valid()) {
@@ -169,9 +170,12 @@ private:
         if (!options.user.empty())
             curl += fmt::format(" \\\n  --user \"{}:${{ONORDER_PASSWORD}}\"", options.user);
         const std::pair<const char*, const std::string*> files[] = {
-            {"--cacert", &options.tls.cacert}, {"--capath", &options.tls.capath},
-            {"--cert", &options.tls.cert},     {"--key", &options.tls.key},
-            {"--pinnedpubkey", &options.tls.pinned_pubkey}, {"--proxy", &options.proxy}};
+            {"--cacert", &options.tls.cacert},
+            {"--capath", &options.tls.capath},
+            {"--cert", &options.tls.cert},
+            {"--key", &options.tls.key},
+            {"--pinnedpubkey", &options.tls.pinned_pubkey},
+            {"--proxy", &options.proxy}};
         for (const auto& [flag, value] : files)
             if (!value->empty())
                 curl += fmt::format(" \\\n  {} {}", flag, shell_quote(*value));
@@ -181,9 +185,9 @@ private:
             curl += options.netrc_file.empty()
                         ? std::string(" \\\n  --netrc")
                         : " \\\n  --netrc-file " + shell_quote(options.netrc_file);
-        curl += fmt::format(" \\\n  --connect-timeout {} --max-time {}",
-                            options.connect_timeout.count() / 1000.0,
-                            options.timeout.count() / 1000.0);
+        curl +=
+            fmt::format(" \\\n  --connect-timeout {} --max-time {}",
+                        options.connect_timeout.count() / 1000.0, options.timeout.count() / 1000.0);
         curl += " \\\n  --data-binary @- <<'ONORDER_BODY'\n" + body + "\nONORDER_BODY";
         fmt::print("# The same request with curl{}:\n{}\n",
                    options.user.empty() ? "" : " (password from ONORDER_PASSWORD, never inlined)",
@@ -205,6 +209,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_submit_command() { return std::make_unique<SubmitCommand>(); }
+std::unique_ptr<Command> make_submit_command() {
+    return std::make_unique<SubmitCommand>();
+}
 
 } // namespace onorder::cli

@@ -12,7 +12,7 @@ namespace onorder::cli {
 namespace {
 
 class TemplateCommand final : public Command {
-public:
+  public:
     CLI::App* add_to(CLI::App& app) override {
         return app.add_subcommand("template",
                                   "Print a complete example order (current UTC timestamps)");
@@ -25,6 +25,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Command> make_template_command() { return std::make_unique<TemplateCommand>(); }
+std::unique_ptr<Command> make_template_command() {
+    return std::make_unique<TemplateCommand>();
+}
 
 } // namespace onorder::cli

@@ -15,13 +15,15 @@ namespace onorder::cli {
 namespace {
 
 class ValidateCommand final : public Command {
-public:
+  public:
     CLI::App* add_to(CLI::App& app) override {
         auto* command = app.add_subcommand(
-            "validate", "Read and validate orders against the spec's data formats; nothing is sent");
+            "validate",
+            "Read and validate orders against the spec's data formats; nothing is sent");
         options_.add_to(*command);
-        command->add_option("-o,--output-file", fixed_file_,
-                            "With --fix: write the fixed orders to FILE (same framing as the input)");
+        command->add_option(
+            "-o,--output-file", fixed_file_,
+            "With --fix: write the fixed orders to FILE (same framing as the input)");
         // A profile's require/strict apply here too, so validate checks what submit would.
         config_.add_to(*command);
         return command;
@@ -78,7 +80,7 @@ public:
         return exit_code(result_);
     }
 
-private:
+  private:
     void report(const CheckedOrder& order) {
         ++total_;
         const bool valid = order.validation.valid();
@@ -128,6 +130,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_validate_command() { return std::make_unique<ValidateCommand>(); }
+std::unique_ptr<Command> make_validate_command() {
+    return std::make_unique<ValidateCommand>();
+}
 
 } // namespace onorder::cli

@@ -20,7 +20,9 @@ std::string config_home() {
     return ".config";
 }
 
-bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+bool file_exists(const std::string& path) {
+    return std::ifstream(path).good();
+}
 
 std::string from_env(const char* name) {
     const char* value = std::getenv(name);
@@ -73,7 +75,8 @@ bool ConfigSource::load(std::string& error) {
     }
     config_ = std::move(result.config);
     if (config_->readable_by_others && config_->values.count("password"))
-        warn(fmt::format("{} holds a password and is readable by others: chmod 600 {}", path, path));
+        warn(
+            fmt::format("{} holds a password and is readable by others: chmod 600 {}", path, path));
     return true;
 }
 

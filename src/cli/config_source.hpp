@@ -14,7 +14,7 @@
 namespace onorder::cli {
 
 class ConfigSource {
-public:
+  public:
     // Adds --config and --profile to `group`.
     void add_to(CLI::App& group);
 
@@ -30,7 +30,7 @@ public:
     // The validation rules a profile adds: require = […] and strict = true (DESIGN §3).
     void add_profile_rules(std::vector<std::string>& require, bool& strict) const;
 
-private:
+  private:
     std::string path_;
     std::string profile_;
     std::optional<ConfigFile> config_;

@@ -26,7 +26,8 @@ struct Setting {
 
 constexpr Setting settings[] = {
     {"url", "--url", "The SP's API root, e.g. https://sp.example/onapi", false},
-    {"order_path", "--order-path", "Order path under the API root (default 2.5/sp_spec/order/)", false},
+    {"order_path", "--order-path", "Order path under the API root (default 2.5/sp_spec/order/)",
+     false},
     {"user", "-u,--user", "Basic auth user (NAME, or NAME:SECRET — visible to local users)", false},
     {"password_file", "--password-file", "Read the password from the first line of FILE", false},
     {"netrc", "--netrc", "Take credentials from ~/.netrc", true},
@@ -38,11 +39,14 @@ constexpr Setting settings[] = {
     {"pinned_pubkey", "--pinned-pubkey", "Public key pin: FILE or sha256//BASE64", false},
     {"insecure", "-k,--insecure", "Do not verify the SP's certificate (dangerous)", true},
     {"allow_http", "--allow-http", "Allow plain http:// to a host that is not loopback", true},
-    {"connect_timeout", "--connect-timeout", "Seconds to wait for a connection (default 10)", false},
+    {"connect_timeout", "--connect-timeout", "Seconds to wait for a connection (default 10)",
+     false},
     {"timeout", "--timeout", "Seconds for the whole request (default 60)", false},
     {"proxy", "--proxy", "Proxy URL (libcurl's proxy variables are honoured too)", false},
-    {"retries", "--retries", "Retries when the SP certainly did not process the order (default 3)", false},
-    {"max_retry_wait", "--max-retry-wait", "Longest wait between retries, seconds (default 60)", false},
+    {"retries", "--retries", "Retries when the SP certainly did not process the order (default 3)",
+     false},
+    {"max_retry_wait", "--max-retry-wait", "Longest wait between retries, seconds (default 60)",
+     false},
     {"location", "--location", "Follow 307/308 redirects (they keep the method)", true},
     {"password", "", "", false},
     {"co_id", "", "", false},
@@ -62,7 +66,9 @@ bool parse_seconds(const std::string& key, const std::string& text, std::chrono:
     return true;
 }
 
-bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+bool file_exists(const std::string& path) {
+    return std::ifstream(path).good();
+}
 
 } // namespace
 

@@ -22,20 +22,20 @@ struct Connection {
     RetryPolicy retry;
     std::string password_source; // where the password came from, for --dry-run's curl line
     bool allow_http = false;
-    std::string co_id;                 // config/env default coId for orders built from flags
-    std::vector<std::string> require;  // config/env extra mandatory fields
+    std::string co_id;                // config/env default coId for orders built from flags
+    std::vector<std::string> require; // config/env extra mandatory fields
     bool strict = false;
 };
 
 class ConnectionFlags {
-public:
+  public:
     void add_to(CLI::App& command);
 
     // Resolves every setting; false with `error` on a usage error (exit 2). `need_password`:
     // prompt on the terminal when a user is set and no password source gave one.
     bool resolve(Connection& connection, bool need_password, std::string& error);
 
-private:
+  private:
     std::optional<std::string> setting(const std::string& key) const;
 
     std::map<std::string, std::string> values_;

@@ -11,10 +11,11 @@ namespace {
 
 int real_main(int argc, char** argv) {
     using namespace onorder::cli;
-    CLI::App app{"onorder — place orders with a service provider over the Open Networks API.\n"
-                 "Exit codes: 0 accepted/valid, 1 rejected, 2 usage, 3 invalid, 4 bad request (400), "
-                 "5 auth, 6 other HTTP error, 7 no connection, 8 outcome unknown, 130 interrupted.",
-                 "onorder"};
+    CLI::App app{
+        "onorder — place orders with a service provider over the Open Networks API.\n"
+        "Exit codes: 0 accepted/valid, 1 rejected, 2 usage, 3 invalid, 4 bad request (400), "
+        "5 auth, 6 other HTTP error, 7 no connection, 8 outcome unknown, 130 interrupted.",
+        "onorder"};
     app.set_version_flag("--version", "onorder " ONORDER_VERSION);
     app.require_subcommand(1);
 

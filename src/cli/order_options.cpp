@@ -20,8 +20,7 @@ constexpr FieldFlag field_flags[] = {
     {"--order-time", "/orderDateTime", "orderDateTime (default: now, UTC)"},
     {"--requested-time", "/requestedDateTime",
      "requestedDateTime (default: the order time, as soon as possible)"},
-    {"--pin", "/customerDetails/personalIdentityNumber",
-     "personalIdentityNumber, YYYYMMDD-XXXX"},
+    {"--pin", "/customerDetails/personalIdentityNumber", "personalIdentityNumber, YYYYMMDD-XXXX"},
     {"--first-name", "/customerDetails/customerFirstname", "customerFirstname"},
     {"--last-name", "/customerDetails/customerLastName", "customerLastName"},
     {"--phone", "/customerDetails/customerPhone", "customerPhone, E.164 (+46…)"},
@@ -39,11 +38,13 @@ constexpr std::size_t field_flag_count = sizeof(field_flags) / sizeof(field_flag
 } // namespace
 
 void OrderOptions::add_to(CLI::App& command) {
-    command.add_option("files", sources, "Order files: one JSON order, a JSON array, or NDJSON; - for stdin");
+    command.add_option("files", sources,
+                       "Order files: one JSON order, a JSON array, or NDJSON; - for stdin");
     command.add_flag("--ndjson", ndjson, "Read every file as NDJSON (one order per line)");
     command.add_flag("--strict", strict, "Treat warnings as errors");
-    command.add_flag("--fix", fix, "Normalise what is unambiguous (identity numbers, phone numbers, "
-                                   "postal codes, offset times) and say what changed");
+    command.add_flag("--fix", fix,
+                     "Normalise what is unambiguous (identity numbers, phone numbers, "
+                     "postal codes, offset times) and say what changed");
     command.add_option("--require", require, "Make more fields mandatory: PATH[,PATH…]")
         ->delimiter(',')
         ->allow_extra_args(false);
@@ -56,10 +57,13 @@ void OrderOptions::add_to(CLI::App& command) {
     fields->add_option("--product", product, "products[0]: PRODUCT_ID:OFFERING_ID");
     auto* identified_flag =
         fields->add_flag("--identified", identified, "customerDetails.identifiedCustomer = true");
-    fields->add_flag("--not-identified", not_identified, "customerDetails.identifiedCustomer = false")
+    fields
+        ->add_flag("--not-identified", not_identified, "customerDetails.identifiedCustomer = false")
         ->excludes(identified_flag);
-    fields->add_option("--set", set_expressions, "Set any field: PATH=VALUE (a.b.c or /a/b/c; "
-                                                 "VALUE read as JSON when it is JSON)")
+    fields
+        ->add_option("--set", set_expressions,
+                     "Set any field: PATH=VALUE (a.b.c or /a/b/c; "
+                     "VALUE read as JSON when it is JSON)")
         ->allow_extra_args(false);
 }
 

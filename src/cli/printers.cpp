@@ -105,11 +105,13 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
     const auto colour = good ? style.green() : style.red();
     std::string headline(outcome.words);
     if (!headline.empty())
-        headline.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(headline.front())));
+        headline.front() =
+            static_cast<char>(std::toupper(static_cast<unsigned char>(headline.front())));
     if (!verdict.status.empty())
         headline += fmt::format(" ({})", verdict.status);
     else if (verdict.outcome == Outcome::http_error && verdict.http_status > 0)
-        headline += fmt::format(" ({} {})", verdict.http_status, status_meaning(verdict.http_status));
+        headline +=
+            fmt::format(" ({} {})", verdict.http_status, status_meaning(verdict.http_status));
     if (several)
         fmt::print(out, "{}: ", order_label(order, true));
     fmt::print(out, "{}{}{}{}\n", style.bold(), colour, headline, style.reset());
@@ -135,7 +137,8 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
 
 void print_json_line(std::FILE* out, const nlohmann::ordered_json& line) {
     // Replace invalid UTF-8 rather than throw: a hostile SP's bytes must not crash the output.
-    const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    const std::string text =
+        line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     std::fwrite(text.data(), 1, text.size(), out);
     std::fputc('\n', out);
 }

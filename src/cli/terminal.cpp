@@ -9,7 +9,9 @@
 
 namespace onorder::cli {
 
-bool is_terminal(std::FILE* stream) { return ::isatty(::fileno(stream)) == 1; }
+bool is_terminal(std::FILE* stream) {
+    return ::isatty(::fileno(stream)) == 1;
+}
 
 Style style_for(std::FILE* stream) {
     const char* no_colour = std::getenv("NO_COLOR");
@@ -41,7 +43,11 @@ std::optional<std::string> prompt_secret(const std::string& prompt) {
     return secret;
 }
 
-void warn(std::string_view message) { fmt::print(stderr, "onorder: warning: {}\n", message); }
-void error(std::string_view message) { fmt::print(stderr, "onorder: error: {}\n", message); }
+void warn(std::string_view message) {
+    fmt::print(stderr, "onorder: warning: {}\n", message);
+}
+void error(std::string_view message) {
+    fmt::print(stderr, "onorder: error: {}\n", message);
+}
 
 } // namespace onorder::cli

@@ -12,11 +12,11 @@ namespace onorder {
 
 const std::vector<std::string>& config_keys() {
     static const std::vector<std::string> keys = {
-        "url",        "order_path",    "user",       "password",      "password_file",
-        "netrc",      "netrc_file",    "cacert",     "capath",        "cert",
-        "key",        "pinned_pubkey", "insecure",   "allow_http",    "connect_timeout",
-        "timeout",    "proxy",         "header",     "retries",       "max_retry_wait",
-        "location",   "co_id",         "require",    "strict",        "output",
+        "url",      "order_path",    "user",     "password",   "password_file",
+        "netrc",    "netrc_file",    "cacert",   "capath",     "cert",
+        "key",      "pinned_pubkey", "insecure", "allow_http", "connect_timeout",
+        "timeout",  "proxy",         "header",   "retries",    "max_retry_wait",
+        "location", "co_id",         "require",  "strict",     "output",
     };
     return keys;
 }
@@ -32,7 +32,8 @@ std::string_view trim(std::string_view text) {
 }
 
 // Reads one TOML string starting at text[pos] (a quote); advances pos past it.
-std::optional<std::string> read_string(std::string_view text, std::size_t& pos, std::string& error) {
+std::optional<std::string> read_string(std::string_view text, std::size_t& pos,
+                                       std::string& error) {
     const char quote = text[pos++];
     std::string out;
     while (pos < text.size() && text[pos] != quote) {
@@ -42,10 +43,18 @@ std::optional<std::string> read_string(std::string_view text, std::size_t& pos, 
                 break;
             const char escaped = text[pos++];
             switch (escaped) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case '\\': out += '\\'; break;
-            case '"': out += '"'; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case '"':
+                out += '"';
+                break;
             default:
                 error = fmt::format("unsupported escape \\{} in a string", escaped);
                 return std::nullopt;

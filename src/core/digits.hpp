@@ -6,7 +6,9 @@
 
 namespace onorder::digits {
 
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // text[pos, pos + count) exists and is all digits.
 constexpr bool digits_at(std::string_view text, std::size_t pos, std::size_t count) {

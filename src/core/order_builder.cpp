@@ -35,8 +35,9 @@ std::optional<FieldValue> parse_set_expression(std::string_view expression, std:
         return std::nullopt;
     }
     FieldValue field{to_json_pointer(path), nullptr};
-    // A value that reads as JSON is taken as JSON, so `--set customerDetails.identifiedCustomer=true`
-    // sets a boolean; anything else is a string, so no quoting is needed for plain text.
+    // A value that reads as JSON is taken as JSON, so `--set
+    // customerDetails.identifiedCustomer=true` sets a boolean; anything else is a string, so no
+    // quoting is needed for plain text.
     auto parsed = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
     if (!parsed.is_discarded() && !text.empty())
         field.value = std::move(parsed);
@@ -64,7 +65,8 @@ void default_requested_time(std::vector<FieldValue>& fields) {
         fields.push_back({"/requestedDateTime", std::move(*order_time)});
 }
 
-bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields, std::string& error) {
+bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields,
+                  std::string& error) {
     for (const auto& field : fields) {
         try {
             // A numeric token makes an array where nothing stands yet (products/0/...).

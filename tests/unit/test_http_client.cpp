@@ -342,11 +342,10 @@ TEST_SUITE("http_client") {
         policy.retries = 2;
         std::vector<std::chrono::milliseconds> sleeps;
         const Verdict verdict =
-            submit_order(client, server.url(), "{}", policy,
-                         [&](std::chrono::milliseconds d) {
-                             sleeps.push_back(d);
-                             return true;
-                         });
+            submit_order(client, server.url(), "{}", policy, [&](std::chrono::milliseconds d) {
+                sleeps.push_back(d);
+                return true;
+            });
         CHECK(verdict.outcome == Outcome::http_error);
         CHECK(verdict.http_status == 503);
         CHECK(verdict.attempts == 3);

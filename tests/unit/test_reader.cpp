@@ -441,7 +441,8 @@ TEST_CASE("parse_order: agrees with nlohmann on what is JSON and what it means")
                 break;
             }
             if (text.empty()) {
-                text.push_back('x'); // (assigning a literal trips a GCC 12 -Wstringop-overflow false positive)
+                text.push_back(
+                    'x'); // (assigning a literal trips a GCC 12 -Wstringop-overflow false positive)
             }
         }
         inputs.push_back(std::move(text));

@@ -99,8 +99,8 @@ TEST_SUITE("submit") {
         policy.base_delay = 100ms;
         std::vector<std::chrono::milliseconds> sleeps;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict = submit_order(
-            client, url, "{}", policy, [&](std::chrono::milliseconds d) {
+        const Verdict verdict =
+            submit_order(client, url, "{}", policy, [&](std::chrono::milliseconds d) {
                 sleeps.push_back(d);
                 return true;
             });
@@ -120,8 +120,8 @@ TEST_SUITE("submit") {
         policy.retries = 0;
         int sleeps = 0;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict =
-            submit_order(client, url, "{}", policy, [&](std::chrono::milliseconds) { return ++sleeps > 0; });
+        const Verdict verdict = submit_order(
+            client, url, "{}", policy, [&](std::chrono::milliseconds) { return ++sleeps > 0; });
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 0);
@@ -130,8 +130,9 @@ TEST_SUITE("submit") {
     TEST_CASE("submit_order does not retry what can only fail again") {
         HttpClient client(ConnectionOptions{}, Redactor{});
         int sleeps = 0;
-        const Verdict verdict = submit_order(client, "ftp://127.0.0.1/", "{}", RetryPolicy{},
-                                             [&](std::chrono::milliseconds) { return ++sleeps > 0; });
+        const Verdict verdict =
+            submit_order(client, "ftp://127.0.0.1/", "{}", RetryPolicy{},
+                         [&](std::chrono::milliseconds) { return ++sleeps > 0; });
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 0);
@@ -141,11 +142,11 @@ TEST_SUITE("submit") {
         HttpClient client(ConnectionOptions{}, Redactor{});
         int sleeps = 0;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict = submit_order(client, url, "{}", RetryPolicy{},
-                                             [&](std::chrono::milliseconds) {
-                                                 ++sleeps;
-                                                 return false;
-                                             });
+        const Verdict verdict =
+            submit_order(client, url, "{}", RetryPolicy{}, [&](std::chrono::milliseconds) {
+                ++sleeps;
+                return false;
+            });
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 1);
