@@ -24,9 +24,4 @@ Verdict interpret(const HttpExchange& exchange);
 // What the HTTP status means, per spec/responses.md ("Too Many Requests", …).
 std::string_view status_meaning(long http_status);
 
-// Text from the SP made safe for a terminal: control characters (C0, DEL, C1) and bidi overrides
-// removed, line breaks and tabs turned into spaces, invalid UTF-8 replaced, at most `max_chars`
-// code points ("…" appended when cut).
-std::string printable(std::string_view text, std::size_t max_chars = 1000);
-
 } // namespace onorder

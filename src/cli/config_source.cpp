@@ -1,4 +1,5 @@
 #include "config_source.hpp"
+#include <onorder/helpers.hpp>
 
 #include "terminal.hpp"
 
@@ -18,10 +19,6 @@ std::string config_home() {
     if (const char* home = std::getenv("HOME"); home && *home)
         return std::string(home) + "/.config";
     return ".config";
-}
-
-bool file_exists(const std::string& path) {
-    return std::ifstream(path).good();
 }
 
 std::string from_env(const char* name) {

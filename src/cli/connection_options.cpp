@@ -1,4 +1,5 @@
 #include "connection_options.hpp"
+#include <onorder/helpers.hpp>
 
 #include "terminal.hpp"
 
@@ -64,10 +65,6 @@ bool parse_seconds(const std::string& key, const std::string& text, std::chrono:
     }
     out = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     return true;
-}
-
-bool file_exists(const std::string& path) {
-    return std::ifstream(path).good();
 }
 
 } // namespace

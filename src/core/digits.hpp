@@ -1,14 +1,14 @@
 // Decimal digits in fixed positions: the shared vocabulary of dates and identity numbers.
 #pragma once
 
+#include <onorder/helpers.hpp>
+
 #include <cstddef>
 #include <string_view>
 
 namespace onorder::digits {
 
-constexpr bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+using onorder::is_digit;
 
 // text[pos, pos + count) exists and is all digits.
 constexpr bool digits_at(std::string_view text, std::size_t pos, std::size_t count) {

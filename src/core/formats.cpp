@@ -1,4 +1,5 @@
 #include <onorder/formats.hpp>
+#include <onorder/helpers.hpp>
 
 #include <algorithm>
 
@@ -7,10 +8,6 @@
 namespace onorder::formats {
 
 namespace {
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
 
 bool is_id_char(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';

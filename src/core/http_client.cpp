@@ -1,11 +1,11 @@
+#include <onorder/helpers.hpp>
 #include <onorder/http_client.hpp>
-#include <onorder/response.hpp>
+#include <onorder/printable.hpp>
+#include <onorder/url.hpp>
 
-#include <curl/curl.h>
+#include "curl_handles.hpp"
 
 #include <array>
-#include <cctype>
-#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -15,23 +15,6 @@ namespace {
 
 constexpr std::size_t trace_body_limit = 4096; // enough to see an order and an answer
 constexpr int max_redirect_hops = 5;
-
-struct EasyDeleter {
-    void operator()(CURL* easy) const noexcept { curl_easy_cleanup(easy); }
-};
-struct SlistDeleter {
-    void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-};
-struct UrlDeleter {
-    void operator()(CURLU* url) const noexcept { curl_url_cleanup(url); }
-};
-struct CurlFree {
-    void operator()(char* text) const noexcept { curl_free(text); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
-using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
-using CurlString = std::unique_ptr<char, CurlFree>;
 
 void init_curl_once() {
     // Never cleaned up: handles elsewhere may outlive any static destructor, and exit frees all.
@@ -44,76 +27,6 @@ void append_header(HeaderList& list, const std::string& line) {
         (void)list.release(); // the head now owns the old nodes
         list.reset(head);
     }
-}
-
-std::string base64(std::string_view input) {
-    static constexpr std::string_view alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string output;
-    output.reserve((input.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < input.size(); i += 3) {
-        const std::size_t left = input.size() - i;
-        std::uint32_t chunk = static_cast<unsigned char>(input[i]) << 16;
-        if (left > 1)
-            chunk |= static_cast<unsigned char>(input[i + 1]) << 8;
-        if (left > 2)
-            chunk |= static_cast<unsigned char>(input[i + 2]);
-        output += alphabet[(chunk >> 18) & 63];
-        output += alphabet[(chunk >> 12) & 63];
-        output += left > 1 ? alphabet[(chunk >> 6) & 63] : '=';
-        output += left > 2 ? alphabet[chunk & 63] : '=';
-    }
-    return output;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
-    char* raw = nullptr;
-    if (curl_url_get(url, part, &raw, flags) != CURLUE_OK)
-        return {};
-    const CurlString owned(raw);
-    std::string text(owned.get());
-    for (char& c : text)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
-// Credentials go only where the user sent them: a redirect elsewhere (or to plain http) is not
-// followed, it is shown.
-bool same_origin(const std::string& from, const std::string& to) {
-    const UrlHandle a(curl_url());
-    const UrlHandle b(curl_url());
-    if (!a || !b || curl_url_set(a.get(), CURLUPART_URL, from.c_str(), 0) != CURLUE_OK ||
-        curl_url_set(b.get(), CURLUPART_URL, to.c_str(), 0) != CURLUE_OK) {
-        return false;
-    }
-    for (CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
-        const unsigned flags = part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0;
-        if (url_part(a.get(), part, flags) != url_part(b.get(), part, flags))
-            return false;
-    }
-    return true;
 }
 
 // POST keeps its method only through 307/308; a GET may follow any of the usual redirects.

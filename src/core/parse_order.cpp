@@ -7,6 +7,7 @@
 // positive integers unsigned, negative ones signed, too large ones as doubles, the last of
 // duplicate keys wins.
 #include <onorder/formats.hpp>
+#include <onorder/helpers.hpp>
 #include <onorder/reader.hpp>
 
 #include <algorithm>
@@ -35,10 +36,6 @@ constexpr std::array<bool, 256> string_special = [] {
     }
     return table;
 }();
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
 
 // The length of the valid UTF-8 sequence at `at`, or 0.
 std::size_t utf8_length(const char* at, const char* end) {
@@ -380,10 +377,6 @@ class Parser {
     std::array<json*, max_nesting_depth> open_{}; // the containers not yet closed
     std::size_t depth_ = 0;
 };
-
-std::string display_name(const std::string& source) {
-    return source == "-" ? "stdin" : source;
-}
 
 } // namespace
 

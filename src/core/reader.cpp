@@ -1,3 +1,4 @@
+#include <onorder/helpers.hpp>
 #include <onorder/reader.hpp>
 
 #include <algorithm>
@@ -20,10 +21,6 @@ namespace {
 
 // One read(2) per 64 KiB whatever the order size: memory stays flat however long the batch.
 constexpr std::size_t buffer_size = std::size_t{64} * 1024;
-
-std::string display_name(const std::string& source) {
-    return source == "-" ? "stdin" : source;
-}
 
 Problem json_problem(std::string message) {
     return Problem{"", "json", std::move(message), "", Severity::error};

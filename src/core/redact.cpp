@@ -1,3 +1,4 @@
+#include <onorder/helpers.hpp>
 #include <onorder/redact.hpp>
 
 #include <onorder/identity_number.hpp>
@@ -13,14 +14,6 @@ namespace onorder {
 namespace {
 
 constexpr std::string_view hidden = "****";
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 std::size_t digit_run(std::string_view text, std::size_t from) {
     std::size_t end = from;

@@ -1,9 +1,11 @@
 #include <onorder/response.hpp>
 
+#include <onorder/helpers.hpp>
+#include <onorder/printable.hpp>
+
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 
 #include <fmt/format.h>
@@ -17,43 +19,6 @@ using nlohmann::json;
 
 constexpr std::string_view check_with_sp =
     "Check with the SP what became of the order before sending it again.";
-
-// One UTF-8 code point from the front of `text`, or nullopt for an invalid sequence (one byte
-// is then consumed).
-std::optional<char32_t> next_code_point(std::string_view& text) {
-    const auto lead = static_cast<unsigned char>(text[0]);
-    const std::size_t length = lead < 0x80                   ? 1
-                               : lead >= 0xC2 && lead < 0xE0 ? 2
-                               : lead >= 0xE0 && lead < 0xF0 ? 3
-                               : lead >= 0xF0 && lead < 0xF5 ? 4
-                                                             : 0;
-    if (length == 0 || text.size() < length) {
-        text.remove_prefix(1);
-        return std::nullopt;
-    }
-    char32_t point = length == 1 ? lead : lead & (0x7F >> length);
-    for (std::size_t i = 1; i < length; ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if ((byte & 0xC0) != 0x80) {
-            text.remove_prefix(1);
-            return std::nullopt;
-        }
-        point = (point << 6) | (byte & 0x3F);
-    }
-    static constexpr char32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (point < smallest[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF)) {
-        text.remove_prefix(1);
-        return std::nullopt;
-    }
-    text.remove_prefix(length);
-    return point;
-}
-
-// Terminal escapes and bidi reordering from a hostile SP must not reach the operator's screen.
-bool hidden(char32_t point) {
-    return point < 0x20 || (point >= 0x7F && point < 0xA0) ||
-           (point >= 0x202A && point <= 0x202E) || (point >= 0x2066 && point <= 0x2069);
-}
 
 std::string json_value(const json& value) {
     return printable(value.dump(-1, ' ', false, json::error_handler_t::replace), 80);
@@ -93,13 +58,6 @@ std::optional<std::string> string_member(const std::optional<json>& body, const 
     if (found == body->end() || !found->is_string())
         return std::nullopt;
     return printable(found->get<std::string>());
-}
-
-std::string lower(std::string_view text) {
-    std::string result(text);
-    for (char& c : result)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return result;
 }
 
 std::string html_title(std::string_view body) {
@@ -447,31 +405,6 @@ constexpr ReasonPhrase reason_phrases[] = {
 };
 
 } // namespace
-
-std::string printable(std::string_view text, std::size_t max_chars) {
-    std::string result;
-    result.reserve(std::min(text.size(), max_chars * 4));
-    std::size_t count = 0;
-    while (!text.empty()) {
-        if (count == max_chars) {
-            result += "…";
-            break;
-        }
-        const std::string_view before = text;
-        const std::optional<char32_t> point = next_code_point(text);
-        if (!point) {
-            result += "\uFFFD";
-        } else if (*point == '\n' || *point == '\r' || *point == '\t') {
-            result += ' ';
-        } else if (hidden(*point)) {
-            continue;
-        } else {
-            result.append(before.substr(0, before.size() - text.size()));
-        }
-        ++count;
-    }
-    return result;
-}
 
 std::string_view status_meaning(long http_status) {
     for (const ReasonPhrase& row : reason_phrases) {

@@ -1,3 +1,4 @@
+#include <onorder/helpers.hpp>
 #include <onorder/retry.hpp>
 
 #include <curl/curl.h>
@@ -153,13 +154,6 @@ std::optional<system_clock::time_point> http_date(std::string_view text) {
         return sys_days{date} + hours{f->hour} + minutes{f->minute} + seconds{f->second};
     }
     return std::nullopt;
-}
-
-std::string_view trim(std::string_view text) {
-    const std::size_t first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
 } // namespace

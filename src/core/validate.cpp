@@ -1,3 +1,4 @@
+#include <onorder/helpers.hpp>
 #include <onorder/validate.hpp>
 
 #include <onorder/date_time.hpp>
@@ -208,10 +209,6 @@ std::string wrong_type(const json& value, const FormatInfo& format) {
         shown = as_shown(shown);
     }
     return fmt::format("{} is {}, not {}", shown, type_name(value), format.json_type);
-}
-
-char lower(char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
 // Case-insensitive optimal string alignment distance: a swapped pair of letters is one typo.

@@ -1,4 +1,5 @@
 #include "auth.hpp"
+#include <onorder/helpers.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -6,29 +7,6 @@
 
 namespace onorder::mock {
 namespace {
-
-std::string base64(std::string_view bytes) {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        const std::size_t chunk = std::min<std::size_t>(3, bytes.size() - i);
-        std::uint32_t group = 0;
-        for (std::size_t j = 0; j < 3; ++j)
-            group = (group << 8) | (j < chunk ? static_cast<unsigned char>(bytes[i + j]) : 0U);
-        for (std::size_t j = 0; j < 4; ++j)
-            out += j <= chunk ? alphabet[(group >> (18 - 6 * j)) & 0x3F] : '=';
-    }
-    return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 // Compares in time independent of where the strings differ, as a real SP should.
 bool same_secret(std::string_view a, std::string_view b) {

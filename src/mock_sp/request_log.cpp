@@ -1,4 +1,5 @@
 #include "request_log.hpp"
+#include <onorder/printable.hpp>
 
 #include <array>
 #include <chrono>

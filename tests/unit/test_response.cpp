@@ -1,3 +1,4 @@
+#include <onorder/printable.hpp>
 #include <onorder/response.hpp>
 
 #include <curl/curl.h>
@@ -231,15 +232,6 @@ TEST_SUITE("response") {
         const Verdict long_cause =
             interpret(answer(400, R"({"cause":")" + std::string(5000, 'x') + "\"}"));
         CHECK(long_cause.cause.size() < 1100);
-    }
-
-    TEST_CASE("printable") {
-        CHECK(printable("plain") == "plain");
-        CHECK(printable("two\nlines\ttab") == "two lines tab");
-        CHECK(printable("bell\a and del\x7f") == "bell and del");
-        CHECK(printable("bad \xff byte") == "bad \uFFFD byte");
-        CHECK(printable("åäö", 2) == "åä…");
-        CHECK(printable("", 0).empty());
     }
 
     TEST_CASE("status_meaning") {

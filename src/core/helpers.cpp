@@ -1,0 +1,63 @@
+#include <onorder/helpers.hpp>
+
+#include <algorithm>
+#include <cstdint>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace onorder {
+
+std::string lower(std::string_view text) {
+    std::string result(text);
+    for (char& c : result)
+        c = lower(c);
+    return result;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string_view trim(std::string_view text, std::string_view blanks) {
+    const std::size_t first = text.find_first_not_of(blanks);
+    if (first == std::string_view::npos)
+        return {};
+    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
+}
+
+std::string base64(std::string_view bytes) {
+    static constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string output;
+    output.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const std::size_t left = bytes.size() - i;
+        std::uint32_t chunk = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]))
+                              << 16;
+        if (left > 1)
+            chunk |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+        if (left > 2)
+            chunk |= static_cast<unsigned char>(bytes[i + 2]);
+        output += alphabet[(chunk >> 18) & 63];
+        output += alphabet[(chunk >> 12) & 63];
+        output += left > 1 ? alphabet[(chunk >> 6) & 63] : '=';
+        output += left > 2 ? alphabet[chunk & 63] : '=';
+    }
+    return output;
+}
+
+std::string display_name(const std::string& source) {
+    return source == "-" ? "stdin" : source;
+}
+
+bool file_exists(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ::close(fd);
+    return true;
+}
+
+} // namespace onorder
