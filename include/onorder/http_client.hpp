@@ -61,6 +61,8 @@ struct HttpExchange {
     std::chrono::milliseconds elapsed{0};
 };
 
+struct HttpRequest; // request.hpp
+
 class HttpClient {
   public:
     HttpClient(ConnectionOptions options, Redactor redactor);
@@ -68,6 +70,9 @@ class HttpClient {
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
+    // Sends `request` as built by order_request()/get_request(), following redirects only as
+    // ConnectionOptions allow.
+    HttpExchange send(const HttpRequest& request);
     HttpExchange post_json(const std::string& url, std::string_view body);
     HttpExchange get(const std::string& url);
 

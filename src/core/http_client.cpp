@@ -1,6 +1,7 @@
 #include <onorder/helpers.hpp>
 #include <onorder/http_client.hpp>
 #include <onorder/printable.hpp>
+#include <onorder/request.hpp>
 #include <onorder/url.hpp>
 
 #include "curl_handles.hpp"
@@ -202,8 +203,6 @@ struct HttpClient::Impl {
     ConnectionOptions options;
     Redactor redactor;
     EasyHandle easy;
-    HeaderList post_headers;
-    HeaderList get_headers;
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
     CURLcode setup_code = CURLE_OK; // a setting libcurl refused: every request fails with it
     std::string setup_error;
@@ -236,7 +235,6 @@ struct HttpClient::Impl {
         CURL* h = easy.get();
         require(curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L), "NOSIGNAL");
         require(curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data()), "ERRORBUFFER");
-        require(curl_easy_setopt(h, CURLOPT_USERAGENT, "onorder/" ONORDER_VERSION), "USERAGENT");
         require(curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR");
         // Without HTTP/2 support in libcurl this fails; HTTP/1.1 is then just as correct.
         (void)curl_easy_setopt(h, CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_2TLS});
@@ -260,14 +258,6 @@ struct HttpClient::Impl {
         configure_tls(h);
         if (!options.proxy.empty()) {
             require(curl_easy_setopt(h, CURLOPT_PROXY, options.proxy.c_str()), "PROXY");
-        }
-        append_header(post_headers, "Content-Type: application/json");
-        append_header(post_headers, "Accept: application/json");
-        append_header(post_headers, "Expect:"); // the body goes at once, no 100-continue wait
-        append_header(get_headers, "Accept: application/json");
-        for (const std::string& header : options.headers) {
-            append_header(post_headers, header);
-            append_header(get_headers, header);
         }
     }
 
@@ -316,7 +306,7 @@ struct HttpClient::Impl {
         }
     }
 
-    HttpExchange perform(const std::string& url, const std::string_view* body) {
+    HttpExchange perform(const HttpRequest& request, const std::string& url) {
         Transfer transfer;
         transfer.trace = &options.trace;
         transfer.redactor = &redactor;
@@ -327,16 +317,20 @@ struct HttpClient::Impl {
             return std::move(transfer.exchange);
         }
         CURL* h = easy.get();
+        HeaderList headers;
+        for (const std::string& header : request.headers)
+            append_header(headers, header);
         curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-        if (body != nullptr) {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+        if (request.method == "POST") {
+            append_header(headers, "Expect:"); // the body goes at once, no 100-continue wait
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(request.body.size()));
             // Never null: that would make libcurl read the body from stdin.
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->empty() ? "" : body->data());
-            curl_easy_setopt(h, CURLOPT_HTTPHEADER, post_headers.get());
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
         } else {
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-            curl_easy_setopt(h, CURLOPT_HTTPHEADER, get_headers.get());
         }
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
         for (CURLoption option :
              {CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_DEBUGDATA, CURLOPT_PREREQDATA}) {
             curl_easy_setopt(h, option, &transfer);
@@ -353,21 +347,22 @@ struct HttpClient::Impl {
             } catch (...) {
             }
         }
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr); // the list dies with this scope
         record(transfer, code);
         return std::move(transfer.exchange);
     }
 
     // Follows 307/308 (any usual redirect for GET) to the same origin only, a few hops at most.
-    HttpExchange exchange(const std::string& url, const std::string_view* body) {
-        HttpExchange answer = perform(url, body);
-        std::string current = url;
+    HttpExchange exchange(const HttpRequest& request) {
+        HttpExchange answer = perform(request, request.url);
+        std::string current = request.url;
         auto elapsed = answer.elapsed;
         for (int hop = 0; hop < max_redirect_hops && options.follow_redirects &&
-                          followable(answer, body != nullptr) && !redirect_url.empty() &&
+                          followable(answer, request.method == "POST") && !redirect_url.empty() &&
                           same_origin(current, redirect_url);
              ++hop) {
             current = redirect_url;
-            answer = perform(current, body);
+            answer = perform(request, current);
             elapsed += answer.elapsed;
         }
         answer.elapsed = elapsed;
@@ -425,12 +420,16 @@ HttpClient::HttpClient(ConnectionOptions options, Redactor redactor)
 
 HttpClient::~HttpClient() = default;
 
+HttpExchange HttpClient::send(const HttpRequest& request) {
+    return impl_->exchange(request);
+}
+
 HttpExchange HttpClient::post_json(const std::string& url, std::string_view body) {
-    return impl_->exchange(url, &body);
+    return send(order_request(impl_->options, url, std::string(body)));
 }
 
 HttpExchange HttpClient::get(const std::string& url) {
-    return impl_->exchange(url, nullptr);
+    return send(get_request(impl_->options, url));
 }
 
 } // namespace onorder
