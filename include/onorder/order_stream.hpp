@@ -47,6 +47,33 @@ struct StreamVisitor {
 bool stream_orders(const std::vector<std::string>& sources, const StreamOptions& options,
                    const StreamVisitor& visitor, const std::function<bool()>& keep_going = {});
 
+// submit's reading (DESIGN §2, exit 3): a JSON document or array is checked whole before the
+// first order is sent, so a file that is not JSON, or holds an invalid order, sends nothing;
+// NDJSON lines are units of their own (a bad line is reported, the others are sent).
+class CheckedSources {
+  public:
+    CheckedSources();
+    ~CheckedSources();
+    CheckedSources(const CheckedSources&) = delete;
+    CheckedSources& operator=(const CheckedSources&) = delete;
+
+    // Pass one, before anything is sent: opens every source and reads each that is not NDJSON
+    // whole. Reports every source error and every order that is not valid through `visitor`;
+    // true when all is well and pass two may send. Stdin and pipes are copied as they are read
+    // to an unlinked temporary file (mode 0600), from which pass two reads them again.
+    bool check(const std::vector<std::string>& sources, const StreamOptions& options,
+               const StreamVisitor& visitor);
+
+    // Pass two: every order of every source, in order, as stream_orders() gives them. A file
+    // that changed since pass one is a source error and nothing more of it is read.
+    bool stream(const StreamOptions& options, const StreamVisitor& visitor,
+                const std::function<bool()>& keep_going = {});
+
+  private:
+    struct Source;
+    std::vector<Source> sources_;
+};
+
 // The order built from flags alone (no source): base_order() with the fields applied.
 CheckedOrder check_document(nlohmann::json document, std::string source,
                             const StreamOptions& options);

@@ -13,7 +13,7 @@
 namespace onorder {
 
 enum class Framing {
-    single, // one JSON value (several concatenated values are read one after another)
+    single, // one JSON value: anything after it but blanks is an error (RFC 8259)
     array,  // a JSON array whose elements are the orders
     ndjson, // one order per line
 };
@@ -50,7 +50,11 @@ class OrderReader {
 
 struct ReaderOptions {
     bool force_ndjson = false; // --ndjson: one order per line whatever the file's name
+    int copy_to = -1;          // every byte read is also written here (a spool to read again)
 };
+
+// Whether `path` is read as NDJSON: a .ndjson/.jsonl name, or --ndjson.
+bool is_ndjson_source(const std::string& path, const ReaderOptions& options);
 
 // Opens `path` ("-" for stdin). Framing: NDJSON for .ndjson/.jsonl or force_ndjson; otherwise an
 // array when the first non-blank byte is '[', else a single value.
@@ -59,6 +63,10 @@ struct OpenResult {
     std::optional<SourceError> error;
 };
 OpenResult open_orders(const std::string& path, const ReaderOptions& options);
+
+// The same from a descriptor that stays the caller's, read from its current offset; `source`
+// names it in orders and messages (its name also decides NDJSON framing).
+OpenResult open_orders_at(int fd, const std::string& source, const ReaderOptions& options);
 
 // Parses one order's bytes. On failure `document` is null and `problem` has rule "json" (syntax,
 // with line and column within the source), or "type" is not decided here — the validator does.

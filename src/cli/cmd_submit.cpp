@@ -100,13 +100,21 @@ class SubmitCommand final : public Command {
             auto sources = order_.sources;
             if (sources.empty())
                 sources.push_back("-");
+            several_ = sources.size() > 1; // every result labelled, the first one included
             StreamVisitor visitor;
             visitor.order = [this](const CheckedOrder& order) { handle(order); };
             visitor.source_error = [this](const SourceError& e) {
                 error(e.message);
                 result_ = worst(result_, Outcome::usage);
             };
-            stream_orders(sources, stream, visitor, [this] { return !stop_ && !interrupted; });
+            // DESIGN §2, exit 3: a file that is not JSON or holds an invalid order sends nothing.
+            CheckedSources checked;
+            if (!checked.check(sources, stream, visitor)) {
+                error("nothing was sent: a JSON document or array is sent only when all of it is "
+                      "valid JSON and every order in it is valid (NDJSON is sent line by line)");
+                return exit_code(result_);
+            }
+            checked.stream(stream, visitor, [this] { return !stop_ && !interrupted; });
         }
         if (interrupted)
             result_ = Outcome::interrupted;
@@ -133,11 +141,11 @@ class SubmitCommand final : public Command {
         // A credentials problem fails every order alike: stop at once (DESIGN §6).
         if (verdict.outcome == Outcome::auth)
             stop_ = true;
-        ++count_;
         if (json_) {
             print_json_line(stdout, verdict_json(order, verdict));
         } else {
-            print_verdict(stdout, style_, order, verdict, order.index > 0 || count_ > 1);
+            print_verdict(stdout, style_, order, verdict,
+                          several_ || order.framing != Framing::single);
             if (verdict.outcome != Outcome::invalid &&
                 (!order.validation.warnings.empty() || !order.changes.empty()))
                 print_problems(stdout, style_, order);
@@ -200,11 +208,11 @@ class SubmitCommand final : public Command {
     ConnectionFlags connection_flags_;
     Connection connection_;
     bool dry_run_ = false, unmask_ = false, verbose_ = false, json_ = false, stop_ = false;
+    bool several_ = false;
     Style style_;
     Redactor redactor_;
     std::unique_ptr<HttpClient> client_;
     Outcome result_ = Outcome::accepted;
-    std::size_t count_ = 0;
 };
 
 } // namespace

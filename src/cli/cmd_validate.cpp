@@ -102,7 +102,7 @@ class ValidateCommand final : public Command {
         if (clean && (order.index > 0 || order.framing != Framing::single))
             return;
         ++printed_;
-        const std::string label = order_label(order, order.index > 0);
+        const std::string label = order_label(order);
         if (valid)
             fmt::print("{}: {}valid{}{}\n", label, style_.green(), style_.reset(),
                        order.validation.warnings.empty() ? "" : " (with warnings)");

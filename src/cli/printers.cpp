@@ -42,13 +42,18 @@ void print_problem_list(std::FILE* out, const Style& style, const Problems& prob
 
 } // namespace
 
-std::string order_label(const CheckedOrder& order, bool several_in_source) {
-    std::string label = order.source;
-    if (several_in_source || order.framing != Framing::single)
-        label += fmt::format(" #{}", order.index);
-    if (order.framing == Framing::ndjson && order.line > 0)
-        label += fmt::format(" (line {})", order.line);
-    return label;
+std::string order_label(const CheckedOrder& order) {
+    // One count per framing, the same as in --output json: the line of an NDJSON source, the
+    // 0-based index of an array element ("index"); a single document is its file.
+    switch (order.framing) {
+    case Framing::ndjson:
+        return fmt::format("{}:{}", order.source, order.line);
+    case Framing::array:
+        return fmt::format("{} #{}", order.source, order.index);
+    case Framing::single:
+        break;
+    }
+    return order.source;
 }
 
 nlohmann::ordered_json validation_json(const CheckedOrder& order) {
@@ -113,7 +118,7 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
         headline +=
             fmt::format(" ({} {})", verdict.http_status, status_meaning(verdict.http_status));
     if (several)
-        fmt::print(out, "{}: ", order_label(order, true));
+        fmt::print(out, "{}: ", order_label(order));
     fmt::print(out, "{}{}{}{}\n", style.bold(), colour, headline, style.reset());
     if (!verdict.message.empty())
         fmt::print(out, "  Tell the customer: \"{}\"\n", verdict.message);

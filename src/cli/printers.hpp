@@ -13,8 +13,9 @@
 
 namespace onorder::cli {
 
-// "orders.ndjson #3 (line 4)", "samples/order.json", "command line".
-std::string order_label(const CheckedOrder& order, bool several_in_source);
+// "orders.ndjson:4" (the line), "orders.json #3" (the array index, as in --output json),
+// "samples/order.json", "command line".
+std::string order_label(const CheckedOrder& order);
 
 // validate --output json: one line per order, DESIGN §3.
 nlohmann::ordered_json validation_json(const CheckedOrder& order);

@@ -72,8 +72,9 @@ class FileDescriptor {
 // columns, and optionally a capture of the bytes passed over (one order's text).
 class Input {
   public:
-    Input(std::string source, FileDescriptor fd)
-        : source_(std::move(source)), fd_(std::move(fd)), buffer_(new char[buffer_size]) {}
+    Input(std::string source, FileDescriptor fd, int copy_to = -1)
+        : source_(std::move(source)), fd_(std::move(fd)), buffer_(new char[buffer_size]),
+          copy_to_(copy_to) {}
 
     // False at the end of the input or after a read error; keeps the captured bytes.
     bool fill() {
@@ -90,7 +91,8 @@ class Input {
             const ssize_t got = ::read(fd_.get(), buffer_.get(), buffer_size);
             if (got > 0) {
                 end_ = static_cast<std::size_t>(got);
-                return true;
+                ++reads_;
+                return copy(0, end_);
             }
             if (got < 0 && errno == EINTR) {
                 continue;
@@ -118,7 +120,11 @@ class Input {
         while (fill() && end_ < mark.size() && !at_end_) {
             const ssize_t got = ::read(fd_.get(), buffer_.get() + end_, buffer_size - end_);
             if (got > 0) {
+                const std::size_t from = end_;
                 end_ += static_cast<std::size_t>(got);
+                ++reads_;
+                if (!copy(from, end_))
+                    return;
             } else if (!(got < 0 && errno == EINTR)) {
                 break;
             }
@@ -146,6 +152,8 @@ class Input {
     std::size_t captured_size() const { return captured_.size() + (pos_ - mark_); }
 
     std::size_t line() const { return line_; }
+    // How many reads have filled the buffer: a new count means new bytes from pos() on.
+    std::uint64_t reads() const { return reads_; }
     std::size_t column() const {
         return static_cast<std::size_t>(offset_ + pos_ - line_start_) + 1;
     }
@@ -166,9 +174,30 @@ class Input {
     void skip_to(std::size_t pos) { pos_ = pos; }
 
   private:
+    // Every byte read also goes to copy_to_ (a spool the source is read from again later).
+    bool copy(std::size_t from, std::size_t to) {
+        while (copy_to_ >= 0 && from < to) {
+            const ssize_t put = ::write(copy_to_, buffer_.get() + from, to - from);
+            if (put < 0 && errno == EINTR)
+                continue;
+            if (put <= 0) {
+                error_ = SourceError{source_, fmt::format("cannot keep a copy of {}: {}",
+                                                          display_name(source_),
+                                                          std::strerror(put < 0 ? errno : EIO))};
+                at_end_ = true;
+                pos_ = end_ = 0;
+                return false;
+            }
+            from += static_cast<std::size_t>(put);
+        }
+        return true;
+    }
+
     std::string source_;
     FileDescriptor fd_;
     std::unique_ptr<char[]> buffer_;
+    int copy_to_ = -1;
+    std::uint64_t reads_ = 0;
     std::size_t pos_ = 0;
     std::size_t end_ = 0;
     std::uint64_t offset_ = 0; // of buffer_[0] in the source
@@ -191,7 +220,8 @@ OrderText empty_source(const std::string& source) {
 // copied twice.
 class NdjsonReader final : public OrderReader {
   public:
-    NdjsonReader(std::string source, FileDescriptor fd) : in_(std::move(source), std::move(fd)) {
+    NdjsonReader(std::string source, FileDescriptor fd, int copy_to)
+        : in_(std::move(source), std::move(fd), copy_to) {
         in_.skip_byte_order_mark();
     }
 
@@ -213,6 +243,12 @@ class NdjsonReader final : public OrderReader {
             }
             const char* begin = in_.data() + in_.pos();
             const char* stop = in_.data() + in_.end();
+            if (checked_read_ != in_.reads()) {
+                checked_read_ = in_.reads();
+                if (std::memchr(begin, '\0', stop - begin) != nullptr) {
+                    return binary_data(begin, stop);
+                }
+            }
             const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', stop - begin));
             if (newline == nullptr) {
                 in_.skip_to(in_.end());
@@ -267,6 +303,21 @@ class NdjsonReader final : public OrderReader {
                          std::nullopt};
     }
 
+    // A NUL byte is never in JSON text: the source is binary, and reading on could be endless
+    // (/dev/zero). It ends here.
+    OrderText binary_data(const char* begin, const char* stop) {
+        const auto* nul = static_cast<const char*>(std::memchr(begin, '\0', stop - begin));
+        const std::size_t line = line_ + static_cast<std::size_t>(std::count(begin, nul, '\n'));
+        done_ = true;
+        seen_order_ = true;
+        std::string().swap(carry_);
+        OrderText order{in_.source(), index_++, line, 1, {}, {}};
+        order.problem = json_problem(
+            fmt::format("{}:{}: binary data (a NUL byte), not NDJSON: nothing more of it is read",
+                        display_name(in_.source()), line));
+        return order;
+    }
+
     // The rest of the line is skipped as it arrives, never held.
     OrderText over_limit(std::size_t line) {
         seen_order_ = true;
@@ -284,13 +335,15 @@ class NdjsonReader final : public OrderReader {
     bool skipping_ = false;
     bool seen_order_ = false;
     bool done_ = false;
+    std::uint64_t checked_read_ = 0; // the read whose bytes were searched for a NUL
 };
 
 // Single values (one after another) and arrays: a byte scanner that knows strings and brackets
 // well enough to cut the source into orders, leaving the grammar to the parser.
 class ScanningReader final : public OrderReader {
   public:
-    ScanningReader(std::string source, FileDescriptor fd) : in_(std::move(source), std::move(fd)) {
+    ScanningReader(std::string source, FileDescriptor fd, int copy_to)
+        : in_(std::move(source), std::move(fd), copy_to) {
         in_.skip_byte_order_mark();
         in_.skip_blanks();
         if (in_.peek() == '[') {
@@ -327,7 +380,21 @@ class ScanningReader final : public OrderReader {
             }
             return std::nullopt;
         }
-        return scan_value();
+        OrderText order = scan_value();
+        if (order.problem) {
+            return order;
+        }
+        // RFC 8259: a JSON text is one value. Whatever follows it makes the file not JSON.
+        in_.skip_blanks();
+        if (const int next = in_.peek(); next >= 0) {
+            --index_;
+            return stop_here(fmt::format(
+                "{} after the order: a JSON file holds one order; put several in a JSON array "
+                "or in NDJSON (one per line, .ndjson or --ndjson)",
+                unexpected_byte(static_cast<unsigned char>(next))));
+        }
+        done_ = true;
+        return order;
     }
 
     std::optional<OrderText> next_in_array() {
@@ -535,35 +602,52 @@ class ScanningReader final : public OrderReader {
 
 } // namespace
 
-OpenResult open_orders(const std::string& path, const ReaderOptions& options) {
+bool is_ndjson_source(const std::string& path, const ReaderOptions& options) {
+    return options.force_ndjson || ends_with_ignoring_case(path, ".ndjson") ||
+           ends_with_ignoring_case(path, ".jsonl");
+}
+
+namespace {
+
+OpenResult make_reader(FileDescriptor fd, const std::string& source, const ReaderOptions& options) {
     const auto fail = [&](const char* reason) {
-        return OpenResult{nullptr, SourceError{path, fmt::format("cannot read {}: {}",
-                                                                 display_name(path), reason)}};
+        return OpenResult{nullptr, SourceError{source, fmt::format("cannot read {}: {}",
+                                                                   display_name(source), reason)}};
     };
-    const bool from_stdin = path == "-";
-    const int fd = from_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return fail(std::strerror(errno));
-    }
-    FileDescriptor owned(fd, !from_stdin);
     struct stat status {};
-    if (::fstat(fd, &status) != 0) {
+    if (::fstat(fd.get(), &status) != 0) {
         return fail(std::strerror(errno));
     }
     if (S_ISDIR(status.st_mode)) {
         return fail(std::strerror(EISDIR));
     }
     std::unique_ptr<OrderReader> reader;
-    if (options.force_ndjson || ends_with_ignoring_case(path, ".ndjson") ||
-        ends_with_ignoring_case(path, ".jsonl")) {
-        reader = std::make_unique<NdjsonReader>(path, std::move(owned));
+    if (is_ndjson_source(source, options)) {
+        reader = std::make_unique<NdjsonReader>(source, std::move(fd), options.copy_to);
     } else {
-        reader = std::make_unique<ScanningReader>(path, std::move(owned));
+        reader = std::make_unique<ScanningReader>(source, std::move(fd), options.copy_to);
     }
     if (auto error = reader->error()) {
         return OpenResult{nullptr, std::move(error)};
     }
     return OpenResult{std::move(reader), std::nullopt};
+}
+
+} // namespace
+
+OpenResult open_orders(const std::string& path, const ReaderOptions& options) {
+    const bool from_stdin = path == "-";
+    const int fd = from_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return OpenResult{nullptr,
+                          SourceError{path, fmt::format("cannot read {}: {}", display_name(path),
+                                                        std::strerror(errno))}};
+    }
+    return make_reader(FileDescriptor(fd, !from_stdin), path, options);
+}
+
+OpenResult open_orders_at(int fd, const std::string& source, const ReaderOptions& options) {
+    return make_reader(FileDescriptor(fd, false), source, options);
 }
 
 } // namespace onorder

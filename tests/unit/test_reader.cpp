@@ -121,6 +121,49 @@ TEST_CASE("NDJSON: a line over 1 MiB is refused and skipped, the next one read")
     CHECK(problem_of(orders[3]) == "order at line 4 is over 1 MiB");
 }
 
+TEST_CASE("NDJSON: a NUL byte ends the source at once as binary data") {
+    const auto orders =
+        read_text("o.ndjson", std::string("{\"a\":1}\n{\"b\":\0}\n{\"c\":3}\n", 22));
+    REQUIRE(orders.size() == 1);
+    CHECK(problem_of(orders[0]).find("o.ndjson:2: binary data (a NUL byte), not NDJSON") !=
+          std::string::npos);
+}
+
+TEST_CASE("NDJSON: /dev/zero ends at once instead of being read forever") {
+    ReaderOptions options;
+    options.force_ndjson = true;
+    const auto orders = read_all("/dev/zero", options);
+    REQUIRE(orders.size() == 1);
+    CHECK(problem_of(orders[0]).find("binary data (a NUL byte)") != std::string::npos);
+}
+
+TEST_CASE("NDJSON: a NUL far into a long line, after a buffer boundary, is still found") {
+    std::string content = "{\"a\":1}\n{\"b\":\"" + std::string(200 * 1024, 'x');
+    content += std::string(1, '\0') + "\"}\n";
+    const auto orders = read_text("o.ndjson", content);
+    REQUIRE(orders.size() == 2);
+    CHECK_FALSE(orders[0].problem);
+    CHECK(problem_of(orders[1]).find("o.ndjson:2: binary data") != std::string::npos);
+}
+
+TEST_CASE("a copy of every byte read goes to copy_to") {
+    const std::string content = "[{\"a\":1},\n{\"b\":2}]\n";
+    TempFile file("o.json", content);
+    TempFile copy("copy.json", "");
+    const int fd = ::open(copy.path().c_str(), O_WRONLY | O_TRUNC);
+    REQUIRE(fd >= 0);
+    ReaderOptions options;
+    options.copy_to = fd;
+    CHECK(read_all(file.path(), options).size() == 2);
+    ::close(fd);
+    std::FILE* in = std::fopen(copy.path().c_str(), "rb");
+    REQUIRE(in != nullptr);
+    std::string copied(4096, '\0');
+    copied.resize(std::fread(copied.data(), 1, copied.size(), in));
+    std::fclose(in);
+    CHECK(copied == content);
+}
+
 TEST_CASE("NDJSON: lines cut by the read buffer come out whole") {
     std::string content;
     std::vector<std::string> expected;
@@ -219,20 +262,24 @@ TEST_CASE("array: nesting deeper than 64 levels and elements over 1 MiB stop the
     CHECK(problem_of(orders[1]) == "order at line 2 is over 1 MiB");
 }
 
-TEST_CASE("single: one value, or several one after another") {
+TEST_CASE("single: one value; a second value or trailing bytes make the file not JSON") {
     const auto one = read_text("o.json", "\xEF\xBB\xBF\n  {\"a\": 1}\n");
     REQUIRE(one.size() == 1);
     CHECK(one[0].text == "{\"a\": 1}");
     CHECK(one[0].line == 2);
     CHECK(one[0].column == 3);
 
+    // RFC 8259: one value. Orders before the problem are not given out: the file is not JSON.
     const auto several = read_text("o.json", "{\"a\":1}\n{\"b\":2} {\"c\":3}\n\n42\n");
-    REQUIRE(several.size() == 4);
-    CHECK(several[1].text == "{\"b\":2}");
-    CHECK(several[2].index == 2);
-    CHECK(several[2].column == 9);
-    CHECK(several[3].text == "42");
-    CHECK(several[3].line == 4);
+    REQUIRE(several.size() == 1);
+    CHECK(problem_of(several[0]).find("o.json:2:1: syntax error: unexpected '{' after the order") !=
+          std::string::npos);
+    CHECK(several[0].index == 0);
+
+    const auto garbage = read_text("o.json", "{\"a\":1} trailing");
+    REQUIRE(garbage.size() == 1);
+    CHECK(problem_of(garbage[0]).find("o.json:1:9: syntax error: unexpected 't' after the order") !=
+          std::string::npos);
 
     const auto text = read_text("o.json", "this is not JSON\nat all\n");
     REQUIRE(text.size() == 1);
