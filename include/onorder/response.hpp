@@ -4,6 +4,8 @@
 #include <onorder/http_client.hpp>
 #include <onorder/outcome.hpp>
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace onorder {
@@ -17,6 +19,8 @@ struct Verdict {
     std::string explanation; // one paragraph for the operator: what happened and what to do
     int attempts = 1;
     std::chrono::milliseconds elapsed{0};
+    // Set when the SP asked (Retry-After) not to be sent this order again before then.
+    std::optional<std::chrono::system_clock::time_point> not_before;
 };
 
 Verdict interpret(const HttpExchange& exchange);

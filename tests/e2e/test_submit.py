@@ -260,6 +260,32 @@ class Interrupt(TestCase):
             self.assertEqual(mock.received()["by_access_id"][access_id], 1)
 
 
+class RetryAfterTooLong(TestCase):
+    """A Retry-After longer than --max-retry-wait is obeyed by not sending again at all."""
+
+    def test_gives_up_at_once_and_says_when(self):
+        import re
+        with MockSP("--retry-after", "99999999") as mock:
+            access_id = f"W-{uuid.uuid4().hex[:8]}"
+            path = self.write("order.json", json.dumps(order_with("mock-429", access_id)))
+            started = time.monotonic()
+            result = run("submit", "--url", mock.url, "--output", "json", path, timeout=30)
+            elapsed = time.monotonic() - started
+            self.assertExit(result, 6)
+            [line] = result.json_lines()
+            self.assertEqual((line["outcome"], line["http"], line["attempts"]), ("http_error", 429, 1))
+            self.assertEqual(mock.received()["by_access_id"][access_id], 1, "nothing may be sent again")
+            self.assertLess(elapsed, 20, "no wait before giving up")
+            self.assertIn("did not process the order", line["explanation"])
+            self.assertIn("99999999 s", line["explanation"])
+            self.assertRegex(line["explanation"], r"not before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+            human = run("submit", "--url", mock.url, path, timeout=30)
+            self.assertExit(human, 6)
+            self.assertRegex(human.out, r"not before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+            self.assertEqual(mock.received()["by_access_id"][access_id], 2)
+
+
 class Connection(TestCase):
     def test_connection_refused_is_no_connection(self):
         result = run("submit", "--url", f"http://127.0.0.1:{free_port()}", "--retries", "1",
