@@ -62,6 +62,7 @@ struct Transfer {
     const Redactor* redactor = nullptr;
     std::string tls_version; // from this transfer's handshake, if it made one
     int request_starts = 0;
+    bool headers_complete = false; // the blank line after the final response's headers arrived
     bool body_capped = false;
     std::string trace_out; // body bytes to show, buffered so a masked number is never split
     std::string trace_in;
@@ -122,12 +123,19 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-    auto& exchange = static_cast<Transfer*>(user)->exchange;
+    auto& transfer = *static_cast<Transfer*>(user);
+    auto& exchange = transfer.exchange;
     const std::size_t length = size * count;
-    const std::string_view line = trim(std::string_view(data, length));
+    const std::string_view raw(data, length);
+    const std::string_view line = trim(raw);
     try {
-        if (line.substr(0, 5) == "HTTP/") {
+        if (raw == "\r\n" || raw == "\n") {
+            // libcurl reports success when the connection closes in the middle of the headers;
+            // only the blank line that ends them says that they all arrived (RFC 9112 §2.1).
+            transfer.headers_complete = true;
+        } else if (line.substr(0, 5) == "HTTP/") {
             // A new response (after a 1xx): only the final one's headers count.
+            transfer.headers_complete = false;
             exchange.content_type.clear();
             exchange.retry_after.reset();
             exchange.location.clear();
@@ -392,11 +400,19 @@ struct HttpClient::Impl {
         if (redirect != nullptr)
             redirect_url = redirect;
 
-        // DESIGN §5: whether the SP may have the order decides everything that follows.
+        // DESIGN §4, §5: answered only when the status line, every header and the whole body
+        // arrived; whether the SP may have the order decides everything that follows.
         const bool answered =
-            code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.body_capped);
+            transfer.headers_complete &&
+            (code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.body_capped));
         if (answered) {
             exchange.reach = HttpExchange::Reach::answered;
+            return;
+        }
+        if (code == CURLE_OK) {
+            exchange.reach = HttpExchange::Reach::maybe_sent;
+            exchange.curl_code = CURLE_RECV_ERROR;
+            exchange.curl_error = "the connection closed in the middle of the answer's headers";
             return;
         }
         // The pre-request callback runs once the connection is ready, just before the request

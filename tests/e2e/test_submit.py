@@ -140,6 +140,14 @@ class Submit(TestCase):
         self.assertEqual(self.verdict(result)["outcome"], "unknown")
         self.assertEqual(self.received(), 1)
 
+    def test_connection_closed_in_the_answer_headers_is_unknown(self):
+        result = self.submit("mock-cut-headers")
+        self.assertExit(result, 8)
+        line = self.verdict(result)
+        self.assertEqual((line["outcome"], line["attempts"]), ("unknown", 1))
+        self.assertIn("headers", line["explanation"])
+        self.assertEqual(self.received(), 1)
+
     def test_unknown_outcome_tells_the_operator_to_check(self):
         path = self.write("order.json", json.dumps(order_with("mock-drop")))
         result = run("submit", "--url", self.mock.url, "--user", "acme", path, env={"ONORDER_PASSWORD": PASSWORD})

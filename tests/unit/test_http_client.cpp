@@ -126,6 +126,52 @@ TEST_SUITE("http_client") {
         CHECK(server.requests().size() == 1);
     }
 
+    TEST_CASE("an answer cut off in its headers is no answer: maybe sent") {
+        for (const std::string cut :
+             {"HTTP/1.1 200 OK\r\n", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Tr",
+              "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"}) {
+            CAPTURE(cut);
+            LoopbackServer server([&](int, const std::string&) { return Reply{cut, true}; });
+            HttpClient client(ConnectionOptions{}, Redactor{});
+            const HttpExchange exchange = client.post_json(server.url(), "{}");
+            CHECK(exchange.reach == Reach::maybe_sent);
+            CHECK(exchange.curl_code != CURLE_OK);
+            CHECK(contains(exchange.curl_error, "headers"));
+            CHECK(server.requests().size() == 1);
+            CHECK(interpret(exchange).outcome == Outcome::unknown);
+        }
+    }
+
+    TEST_CASE("an answer cut off in its body is no answer: maybe sent") {
+        LoopbackServer server([](int, const std::string&) {
+            return Reply{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         "Content-Length: 100\r\n\r\n{\"status\":",
+                         true};
+        });
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        const HttpExchange exchange = client.post_json(server.url(), "{}");
+        CHECK(exchange.reach == Reach::maybe_sent);
+        CHECK(exchange.curl_code == CURLE_PARTIAL_FILE);
+        CHECK(interpret(exchange).outcome == Outcome::unknown);
+    }
+
+    TEST_CASE("a body without Content-Length ends where the connection closes: answered") {
+        const std::string body = R"({"status":"ACTIVATED","message":"ok"})";
+        LoopbackServer server([&](int, const std::string&) {
+            return Reply{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         "Connection: close\r\n\r\n" +
+                             body,
+                         true};
+        });
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        const HttpExchange exchange = client.post_json(server.url(), "{}");
+        CHECK(exchange.reach == Reach::answered);
+        CHECK(exchange.curl_code == CURLE_OK);
+        CHECK(exchange.body == body);
+        CHECK(interpret(exchange).outcome == Outcome::accepted);
+    }
+
     TEST_CASE("a kept-alive connection that dies is not silently used to send the order again") {
         LoopbackServer server([](int index, const std::string&) {
             return index == 0 ? json_reply(200, R"({"status":"RECEIVED","message":""})")
