@@ -17,6 +17,10 @@ struct Verdict {
     std::string message;     // for the customer (200 and 400)
     std::string cause;       // for the operator (400 and other errors)
     std::string explanation; // one paragraph for the operator: what happened and what to do
+    std::string note;        // a remark that does not change the outcome ("" when none)
+    // How to head the verdict for people when the outcome's words would mislead ("" = those
+    // words): "unexpected answer" for a 2xx that is not the spec's answer.
+    std::string headline;
     int attempts = 1;
     std::chrono::milliseconds elapsed{0};
     // Set when the SP asked (Retry-After) not to be sent this order again before then.

@@ -20,6 +20,19 @@ using nlohmann::json;
 constexpr std::string_view check_with_sp =
     "Check with the SP what became of the order before sending it again.";
 
+constexpr std::string_view unexpected_answer = "unexpected answer";
+
+constexpr std::string_view no_customer_message = "The SP gave no message for the customer.";
+
+// `text` ended as a sentence: a full stop added unless the SP's words already end one.
+std::string end_sentence(std::string text) {
+    for (std::string_view end : {".", "!", "?", "…"}) {
+        if (text.ends_with(end))
+            return text;
+    }
+    return text + ".";
+}
+
 std::string json_value(const json& value) {
     return printable(value.dump(-1, ' ', false, json::error_handler_t::replace), 80);
 }
@@ -138,13 +151,20 @@ std::string order_answer_problem(const std::optional<json>& body, const HttpExch
                            "REJECTED)",
                            printable(status->get<std::string>(), 100));
     }
-    const auto message = body->find("message");
-    if (message == body->end() || message->is_null()) {
-        return fmt::format("status {} came without a \"message\"", known->status);
-    }
+    return {};
+}
+
+// spec/order.md: "message" is for the customer; without it the status still decides (DESIGN §4).
+std::string message_note(const json& body) {
+    const auto message = body.find("message");
+    if (message == body.end() || message->is_null())
+        return std::string(no_customer_message);
     if (!message->is_string()) {
-        return fmt::format("message {} is not a string", json_value(*message));
+        return fmt::format("The SP gave no message for the customer (its \"message\" is {}).",
+                           json_kind(*message));
     }
+    if (trim(message->get_ref<const std::string&>()).empty())
+        return std::string(no_customer_message);
     return {};
 }
 
@@ -157,9 +177,10 @@ Verdict order_answer(const HttpExchange& exchange, Verdict verdict) {
     const std::string problem = order_answer_problem(body, exchange);
     if (!problem.empty()) {
         verdict.outcome = Outcome::http_error;
+        verdict.headline = unexpected_answer;
         verdict.explanation =
-            fmt::format("The SP answered 200 OK, but not with the answer of the spec: {}. {}",
-                        problem, check_with_sp);
+            fmt::format("The SP answered 200 OK, but not with the answer of the spec: {} {}",
+                        end_sentence(problem), check_with_sp);
         return verdict;
     }
     for (const OrderStatus& known : order_statuses) {
@@ -168,6 +189,9 @@ Verdict order_answer(const HttpExchange& exchange, Verdict verdict) {
             verdict.explanation = known.words;
         }
     }
+    verdict.note = message_note(*body);
+    if (!verdict.note.empty())
+        verdict.message.clear();
     return verdict;
 }
 
@@ -181,30 +205,32 @@ Verdict bad_request(const HttpExchange& exchange, Verdict verdict) {
     verdict.explanation = "The SP refused the order's data (400 Bad Request): the cause is for "
                           "you, the message for the customer. Fix the order and send it again.";
     if (verdict.cause.empty() && verdict.message.empty()) {
-        verdict.explanation =
-            fmt::format("The SP refused the order (400 Bad Request) without a cause: {}.",
+        verdict.explanation = end_sentence(
+            fmt::format("The SP refused the order (400 Bad Request) without a cause: {}",
                         body && body->is_object() ? std::string("the body has no \"cause\"")
                         : body                    ? fmt::format("the body is {}", json_kind(*body))
-                                                  : describe_body(exchange));
+                                                  : describe_body(exchange)));
     }
     return verdict;
 }
 
 Verdict redirect(const HttpExchange& exchange, Verdict verdict) {
     verdict.outcome = Outcome::http_error;
-    verdict.explanation = fmt::format(
-        "The SP answered {}{}. The order was not sent there: onorder follows only 307 and 308, "
-        "to the same host, and only with --location. If the new address is right, give it "
-        "with --url.",
-        status_line(exchange.http_status),
-        exchange.location.empty()
-            ? std::string(" without a Location")
-            : fmt::format(" pointing to {}", printable(exchange.location, 300)));
+    const std::string answered =
+        fmt::format("The SP answered {}{}", status_line(exchange.http_status),
+                    exchange.location.empty()
+                        ? std::string(" without a Location")
+                        : fmt::format(" pointing to {}", printable(exchange.location, 300)));
+    verdict.explanation =
+        end_sentence(answered) +
+        " The order was not sent there: onorder follows only 307 and 308, to the same host, and "
+        "only with --location. If the new address is right, give it with --url.";
     return verdict;
 }
 
 Verdict unexpected_success(const HttpExchange& exchange, Verdict verdict) {
     verdict.outcome = Outcome::http_error;
+    verdict.headline = unexpected_answer;
     verdict.cause = string_member(parse_body(exchange), "cause").value_or("");
     verdict.explanation = fmt::format(
         "The SP answered {}, not 200 OK with a status: the order may have been processed. {}",
@@ -216,43 +242,63 @@ struct Advice {
     long status;
     Outcome outcome;
     std::string_view advice;
+    // Instead of `advice` when the body is not the SP's JSON with a cause ("" = `advice`): the
+    // SP's own JSON proves that the address reached the SP, whatever else went wrong.
+    std::string_view not_the_sp = {};
+    bool may_have_processed = false; // a 5xx other than 503 (DESIGN §5)
 };
 
-// What to do about an error status; 5xx other than 503 may have processed the order (§5).
+// What to do about an error status.
 constexpr Advice advice_table[] = {
     {401, Outcome::auth,
      "Check --user and the password (ONORDER_PASSWORD, --password-file, --netrc)."},
     {403, Outcome::auth, "These credentials may not place this order: ask the SP for access."},
-    {404, Outcome::http_error, "Check --url and --order-path: the SP has no such endpoint."},
-    {405, Outcome::http_error, "Check --url and --order-path: this is not the order endpoint."},
+    {404, Outcome::http_error, "The SP did not find what the order refers to.",
+     "Check --url and --order-path: the SP has no such endpoint."},
+    {405, Outcome::http_error, "The SP does not take orders by POST at this address.",
+     "Check --url and --order-path: this is not the order endpoint."},
     {409, Outcome::http_error,
      "The order conflicts with what the SP has: a service of the same type is already active, "
      "or the service type is claimed by another SP."},
     {413, Outcome::http_error, "The SP finds the order too large."},
     {415, Outcome::http_error, "The SP did not accept a JSON body."},
     {429, Outcome::http_error,
-     "The SP is limiting the request rate and did not process the order: send it again later, "
-     "or more slowly (--rate, --parallel)."},
-    {500, Outcome::http_error,
-     "The SP failed while handling the order and may have processed it. "},
-    {501, Outcome::http_error,
+     "The SP is limiting the request rate and did not process the order: send it again later."},
+    {500,
+     Outcome::http_error,
+     "The SP failed while handling the order and may have processed it.",
+     {},
+     true},
+    {501, Outcome::http_error, "The SP does not implement the endpoint the order was sent to.",
      "The SP does not implement this endpoint: check --url and --order-path."},
-    {502, Outcome::http_error,
-     "A gateway in front of the SP failed; the order may have reached "
-     "the SP. "},
+    {502,
+     Outcome::http_error,
+     "A gateway in front of the SP failed; the order may have reached the SP.",
+     {},
+     true},
     {503, Outcome::http_error,
      "The SP is unavailable and did not process the order: send it again later."},
-    {504, Outcome::http_error,
-     "A gateway in front of the SP timed out; the order may have "
-     "reached the SP. "},
+    {504,
+     Outcome::http_error,
+     "A gateway in front of the SP timed out; the order may have reached the SP.",
+     {},
+     true},
 };
 
-std::string advice_for(long status) {
+const Advice* advice_row(long status) {
     for (const Advice& row : advice_table) {
-        if (row.status == status) {
-            return row.advice.ends_with(' ') ? std::string(row.advice) + std::string(check_with_sp)
-                                             : std::string(row.advice);
-        }
+        if (row.status == status)
+            return &row;
+    }
+    return nullptr;
+}
+
+std::string advice_for(long status, bool sp_cause) {
+    if (const Advice* row = advice_row(status)) {
+        const std::string_view advice =
+            sp_cause || row->not_the_sp.empty() ? row->advice : row->not_the_sp;
+        return row->may_have_processed ? fmt::format("{} {}", advice, check_with_sp)
+                                       : std::string(advice);
     }
     if (status >= 500) {
         return fmt::format("The SP may have processed the order. {}", check_with_sp);
@@ -262,19 +308,17 @@ std::string advice_for(long status) {
 
 Verdict error_status(const HttpExchange& exchange, Verdict verdict) {
     const std::optional<json> body = parse_body(exchange);
-    verdict.outcome = Outcome::http_error;
-    for (const Advice& row : advice_table) {
-        if (row.status == exchange.http_status)
-            verdict.outcome = row.outcome;
-    }
+    const Advice* row = advice_row(exchange.http_status);
+    verdict.outcome = row != nullptr ? row->outcome : Outcome::http_error;
     verdict.cause = string_member(body, "cause").value_or("");
-    std::string explanation = fmt::format("The SP answered {}", status_line(exchange.http_status));
+    std::string answered = fmt::format("The SP answered {}", status_line(exchange.http_status));
     if (!verdict.cause.empty()) {
-        explanation += fmt::format(", cause: {}", verdict.cause);
+        answered += fmt::format(", cause: {}", verdict.cause);
     } else if (!body) {
-        explanation += fmt::format("; {}", describe_body(exchange));
+        answered += fmt::format("; {}", describe_body(exchange));
     }
-    verdict.explanation = fmt::format("{}. {}", explanation, advice_for(exchange.http_status));
+    verdict.explanation = fmt::format("{} {}", end_sentence(answered),
+                                      advice_for(exchange.http_status, !verdict.cause.empty()));
     return verdict;
 }
 

@@ -47,6 +47,54 @@ class Submit(TestCase):
                 self.assertTrue(line["message"])
                 self.assertEqual(self.received(), 1)
 
+    def human(self, offering, *flags):
+        path = self.write("order.json", json.dumps(order_with(offering)))
+        result = run("submit", "--url", self.mock.url, "--user", "acme", *flags, path,
+                     env={"ONORDER_PASSWORD": PASSWORD})
+        self.assertNoSecrets(result.all, PASSWORD)
+        return result
+
+    def test_accepted_without_a_message_is_accepted_with_a_note(self):
+        result = self.submit("mock-no-message")
+        self.assertExit(result, 0)
+        line = self.verdict(result)
+        self.assertEqual((line["outcome"], line["status"]), ("accepted", "ACTIVATED"))
+        self.assertNotIn("message", line)
+        human = self.human("mock-no-message")
+        self.assertExit(human, 0)
+        self.assertTrue(human.out.startswith("Accepted (ACTIVATED)"), human.out)
+        self.assertIn("no message for the customer", human.out)
+        self.assertNotIn("Tell the customer", human.out)
+
+    def test_rejected_without_a_message_is_rejected_with_a_note(self):
+        result = self.submit("mock-rejected-bare")
+        self.assertExit(result, 1)
+        self.assertEqual(self.verdict(result)["outcome"], "rejected")
+        human = self.human("mock-rejected-bare")
+        self.assertExit(human, 1)
+        self.assertIn("no message for the customer", human.out)
+
+    def test_a_status_outside_the_spec_is_headed_unexpected_answer(self):
+        human = self.human("mock-unknown-status")
+        self.assertExit(human, 6)
+        self.assertTrue(human.out.startswith("Unexpected answer (PENDING)"), human.out)
+        self.assertNotIn("HTTP error", human.out)
+        self.assertEqual(self.verdict(self.submit("mock-unknown-status"))["outcome"], "http_error")
+
+    def test_404_with_the_sps_cause_shows_it_and_does_not_blame_the_url(self):
+        human = self.human("mock-404")
+        self.assertExit(human, 6)
+        self.assertIn("Cause (for you, not the customer): Object not found: no such access", human.out)
+        self.assertNotIn("--url", human.out)
+        self.assertNotIn("--order-path", human.out)
+
+    def test_advice_names_no_flag_that_does_not_exist(self):
+        human = self.human("mock-429", "--retries", "0")
+        self.assertExit(human, 6)
+        self.assertNotIn("--rate", human.out)
+        self.assertNotIn("--parallel", human.out)
+        self.assertNotIn("..", human.out)
+
     def test_json_line_has_the_documented_fields(self):
         line = self.verdict(self.submit("plain"))
         for field in ("source", "index", "outcome", "status", "message", "http", "attempts", "ms"):

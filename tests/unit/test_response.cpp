@@ -4,7 +4,10 @@
 #include <curl/curl.h>
 #include <doctest/doctest.h>
 
+#include <regex>
+#include <set>
 #include <string>
+#include <vector>
 
 using namespace onorder;
 using Reach = HttpExchange::Reach;
@@ -35,6 +38,42 @@ bool contains(const std::string& text, std::string_view part) {
 
 const std::string html_page = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
                               "<body><h1>502 Bad Gateway</h1><hr>nginx</body></html>\n";
+
+// interpret() over every status, with causes, messages and errors that end with a full stop and
+// without one, and the bodies that are not the SP's JSON.
+std::vector<Verdict> every_verdict() {
+    std::vector<Verdict> verdicts;
+    const std::vector<std::string> bodies = {
+        R"({"cause":"Object not found."})",
+        R"({"cause":"Object not found"})",
+        R"({"cause":"Bad pin.","message":"Check your number."})",
+        R"({"cause":"Bad pin","message":"Check your number"})",
+        R"({"cause":""})",
+        R"({"status":"PENDING.","message":"Wait."})",
+        R"({"status":"ACTIVATED","message":"Done."})",
+        R"({"status":"REJECTED"})",
+        R"({"status":"RECEIVED","message":5})",
+        "",
+        "{}",
+        "Service down.",
+        html_page,
+        R"({"cause":"trunc)",
+    };
+    for (long status = 100; status < 600; ++status) {
+        for (const std::string& body : bodies) {
+            HttpExchange exchange = answer(status, body);
+            exchange.location = "https://sp.example/moved.";
+            verdicts.push_back(interpret(exchange));
+        }
+    }
+    for (int code = 1; code < 100; ++code) {
+        for (const char* error : {"Connection refused.", "Connection refused", ""}) {
+            for (Reach reach : {Reach::not_sent, Reach::maybe_sent})
+                verdicts.push_back(interpret(failure(reach, code, error)));
+        }
+    }
+    return verdicts;
+}
 
 } // namespace
 
@@ -76,13 +115,54 @@ TEST_SUITE("response") {
     TEST_CASE("200 of the wrong shape") {
         CHECK(contains(interpret(answer(200, R"(["ACTIVATED"])")).explanation, "a JSON array"));
         CHECK(contains(interpret(answer(200, R"({"message":"hi"})")).explanation, "no \"status\""));
-        const Verdict no_message = interpret(answer(200, R"({"status":"ACTIVATED"})"));
-        CHECK(no_message.outcome == Outcome::http_error);
-        CHECK(contains(no_message.explanation, "without a \"message\""));
-        const Verdict bad_message =
-            interpret(answer(200, R"({"status":"RECEIVED","message":[1]})"));
-        CHECK(bad_message.outcome == Outcome::http_error);
-        CHECK(contains(bad_message.explanation, "message [1] is not a string"));
+    }
+
+    TEST_CASE("ACTIVATED or RECEIVED without a message is accepted, with a note") {
+        for (const char* body :
+             {R"({"status":"ACTIVATED"})", R"({"status":"ACTIVATED","message":null})",
+              R"({"status":"RECEIVED","message":""})", R"({"status":"RECEIVED","message":"  "})",
+              R"({"status":"ACTIVATED","message":5})", R"({"status":"RECEIVED","message":[1]})"}) {
+            CAPTURE(std::string(body));
+            const Verdict verdict = interpret(answer(200, body));
+            CHECK(verdict.outcome == Outcome::accepted);
+            CHECK(verdict.message.empty());
+            CHECK(contains(verdict.note, "no message for the customer"));
+            CHECK(verdict.headline.empty());
+        }
+    }
+
+    TEST_CASE("REJECTED without a message stays rejected, with the same note") {
+        for (const char* body :
+             {R"({"status":"REJECTED"})", R"({"status":"REJECTED","message":null})",
+              R"({"status":"REJECTED","message":""})", R"({"status":"REJECTED","message":7})"}) {
+            CAPTURE(std::string(body));
+            const Verdict verdict = interpret(answer(200, body));
+            CHECK(verdict.outcome == Outcome::rejected);
+            CHECK(contains(verdict.note, "no message for the customer"));
+        }
+    }
+
+    TEST_CASE("an answer with a message has no note") {
+        for (const char* status : {"ACTIVATED", "RECEIVED", "REJECTED"}) {
+            CAPTURE(std::string(status));
+            const Verdict verdict = interpret(
+                answer(200, std::string(R"({"status":")") + status + R"(","message":"Hej"})"));
+            CHECK(verdict.note.empty());
+        }
+    }
+
+    TEST_CASE("a 200 that is not the spec's answer is headed as an unexpected answer") {
+        for (const char* body :
+             {R"({"status":"PENDING","message":"x"})", R"({"status":5,"message":"x"})",
+              R"({"message":"x"})", "not json", R"(["ACTIVATED"])"}) {
+            CAPTURE(std::string(body));
+            const Verdict verdict = interpret(answer(200, body));
+            CHECK(verdict.outcome == Outcome::http_error);
+            CHECK(verdict.headline == "unexpected answer");
+        }
+        CHECK(interpret(answer(201, R"({"state":"RECEIVED"})")).headline == "unexpected answer");
+        CHECK(interpret(answer(404, R"({"cause":"x"})")).headline.empty());
+        CHECK(interpret(answer(200, R"({"status":"ACTIVATED","message":"x"})")).headline.empty());
     }
 
     TEST_CASE("200 with an HTML page is summarised, never dumped") {
@@ -156,6 +236,79 @@ TEST_SUITE("response") {
             CHECK(verdict.http_status == c.status);
             CHECK(verdict.cause == "Error number 12345");
             CHECK(contains(verdict.explanation, std::to_string(c.status) + " " + c.meaning));
+        }
+    }
+
+    TEST_CASE("an error status with the SP's cause shows the cause, not advice about --url") {
+        for (long status : {404L, 405L, 501L}) {
+            CAPTURE(status);
+            const Verdict verdict =
+                interpret(answer(status, R"({"cause":"Object not found: no such access"})"));
+            CHECK(verdict.cause == "Object not found: no such access");
+            CHECK(contains(verdict.explanation, "no such access"));
+            CHECK_FALSE(contains(verdict.explanation, "--url"));
+            CHECK_FALSE(contains(verdict.explanation, "--order-path"));
+        }
+    }
+
+    TEST_CASE("an error status without the SP's JSON says to check --url and --order-path") {
+        for (long status : {404L, 405L, 501L}) {
+            for (const std::string& body :
+                 {html_page, std::string("Not Found"), std::string(), std::string("{}")}) {
+                CAPTURE(status);
+                CAPTURE(body);
+                const Verdict verdict = interpret(answer(status, body, "text/html"));
+                CHECK(contains(verdict.explanation, "--url"));
+                CHECK(contains(verdict.explanation, "--order-path"));
+            }
+        }
+    }
+
+    TEST_CASE("advice names only flags that onorder has") {
+        // The flags of onorder submit: src/cli/connection_options.cpp, order_options.cpp and
+        // cmd_submit.cpp.
+        const std::set<std::string> flags = {"--url",
+                                             "--order-path",
+                                             "--user",
+                                             "--password-file",
+                                             "--netrc",
+                                             "--netrc-file",
+                                             "--cacert",
+                                             "--capath",
+                                             "--cert",
+                                             "--key",
+                                             "--pinned-pubkey",
+                                             "--insecure",
+                                             "--allow-http",
+                                             "--connect-timeout",
+                                             "--timeout",
+                                             "--proxy",
+                                             "--retries",
+                                             "--max-retry-wait",
+                                             "--location",
+                                             "--header",
+                                             "--dry-run",
+                                             "--unmask",
+                                             "--verbose",
+                                             "--output",
+                                             "--fix"};
+        const std::regex flag(R"(--[a-z][a-z-]*)");
+        for (const Verdict& verdict : every_verdict()) {
+            for (auto it = std::sregex_iterator(verdict.explanation.begin(),
+                                                verdict.explanation.end(), flag);
+                 it != std::sregex_iterator(); ++it) {
+                CAPTURE(verdict.explanation);
+                CHECK(flags.contains(it->str()));
+            }
+        }
+    }
+
+    TEST_CASE("no doubled full stops, whatever the SP's cause ends with") {
+        for (const Verdict& verdict : every_verdict()) {
+            CAPTURE(verdict.explanation);
+            CHECK_FALSE(contains(verdict.explanation, ".."));
+            CHECK_FALSE(contains(verdict.explanation, ". ."));
+            CHECK_FALSE(contains(verdict.explanation, "  "));
         }
     }
 
