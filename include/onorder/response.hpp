@@ -3,6 +3,7 @@
 
 #include <onorder/http_client.hpp>
 #include <onorder/outcome.hpp>
+#include <onorder/redact.hpp>
 
 #include <chrono>
 #include <optional>
@@ -27,7 +28,10 @@ struct Verdict {
     std::optional<std::chrono::system_clock::time_point> not_before;
 };
 
-Verdict interpret(const HttpExchange& exchange);
+// What the exchange means for the order. Every piece of the SP's text in the verdict — status,
+// message, cause, body excerpts in the explanation — is shown through `redactor` (DESIGN §4):
+// give it the order's own identity numbers, and show_identity_numbers() for --unmask.
+Verdict interpret(const HttpExchange& exchange, const Redactor& redactor);
 
 // What the HTTP status means, per spec/responses.md ("Too Many Requests", …).
 std::string_view status_meaning(long http_status);

@@ -33,7 +33,7 @@ std::string retry_words(const Verdict& verdict, milliseconds retry_after, bool r
 } // namespace
 
 Verdict submit_order(HttpClient& client, const std::string& url, const std::string& body,
-                     const RetryPolicy& policy, const Sleeper& sleep) {
+                     const RetryPolicy& policy, const Sleeper& sleep, const Redactor& redactor) {
     const auto start = steady_clock::now();
     const int max_attempts = 1 + std::max(policy.retries, 0);
     int attempts = 0;
@@ -42,7 +42,7 @@ Verdict submit_order(HttpClient& client, const std::string& url, const std::stri
     std::optional<milliseconds> retry_after;
     bool refused_wait = false; // Retry-After asked for longer than max_wait
     while (true) {
-        exchange = client.post_json(url, body);
+        exchange = client.post_json(url, body, redactor);
         answered_at = system_clock::now();
         ++attempts;
         if (!may_retry(exchange))
@@ -59,7 +59,7 @@ Verdict submit_order(HttpClient& client, const std::string& url, const std::stri
         if (sleep && !sleep(*delay))
             break;
     }
-    Verdict verdict = interpret(exchange);
+    Verdict verdict = interpret(exchange, redactor);
     verdict.attempts = attempts;
     verdict.elapsed = duration_cast<milliseconds>(steady_clock::now() - start);
     if (retry_after && (refused_wait || attempts >= max_attempts)) {

@@ -14,6 +14,11 @@ using Reach = HttpExchange::Reach;
 
 namespace {
 
+// The default: every identity number the SP sends is masked.
+Verdict interpret(const HttpExchange& exchange) {
+    return onorder::interpret(exchange, Redactor{});
+}
+
 using loopback::json_reply;
 using loopback::LoopbackServer;
 using loopback::Reply;
@@ -90,6 +95,53 @@ TEST_SUITE("http_client") {
         CHECK(contains(all, "Authorization"));
         CHECK_FALSE(contains(all, "Y28tdXNlcjpwYTU1d29yZA=="));
         CHECK_FALSE(contains(all, "pa55word"));
+    }
+
+    TEST_CASE("the trace masks what the exchange's redactor masks, and never the credentials") {
+        LoopbackServer server([](int, const std::string&) {
+            return json_reply(400, R"({"cause":"pin +8211059954 is 19821105-9954"})",
+                              "X-Customer: +8211059954\r\n");
+        });
+        std::vector<std::string> lines;
+        ConnectionOptions options;
+        options.user = "co-user";
+        options.password = "pa55word";
+        options.trace = [&](std::string_view line) { lines.emplace_back(line); };
+        Redactor client_redactor;
+        client_redactor.add_secret(options.password);
+        HttpClient client(options, client_redactor);
+        const auto trace_of = [&](const Redactor& redactor) {
+            lines.clear();
+            client.post_json(server.url(), R"({"pin":"19821105-9954","pw":"pa55word"})", redactor);
+            std::string all;
+            for (const std::string& line : lines)
+                all += line + "\n";
+            return all;
+        };
+
+        Redactor order_redactor = client_redactor;
+        order_redactor.add_identity_number("19821105-9954");
+        const std::string masked = trace_of(order_redactor);
+        CAPTURE(masked);
+        CHECK(contains(masked, "< X-Customer: +821105****"));
+        CHECK_FALSE(contains(masked, "8211059954"));
+        CHECK_FALSE(contains(masked, "-9954"));
+        CHECK_FALSE(contains(masked, "Y28tdXNlcjpwYTU1d29yZA=="));
+        CHECK_FALSE(contains(masked, "pa55word"));
+
+        order_redactor.show_identity_numbers();
+        const std::string unmasked = trace_of(order_redactor);
+        CAPTURE(unmasked);
+        CHECK(contains(unmasked, "< X-Customer: +8211059954"));
+        CHECK(contains(unmasked, "19821105-9954"));
+        CHECK_FALSE(contains(unmasked, "Y28tdXNlcjpwYTU1d29yZA=="));
+        CHECK_FALSE(contains(unmasked, "pa55word"));
+
+        // Even a redactor without the client's secrets cannot show the credentials.
+        Redactor bare;
+        bare.show_identity_numbers();
+        const std::string without_secrets = trace_of(bare);
+        CHECK_FALSE(contains(without_secrets, "Y28tdXNlcjpwYTU1d29yZA=="));
     }
 
     TEST_CASE("a body over 1 MiB is cut off, and the answer still counts") {
@@ -249,11 +301,13 @@ TEST_SUITE("http_client") {
         RetryPolicy policy;
         policy.retries = 2;
         std::vector<std::chrono::milliseconds> sleeps;
-        const Verdict verdict =
-            submit_order(client, server.url(), "{}", policy, [&](std::chrono::milliseconds d) {
+        const Verdict verdict = submit_order(
+            client, server.url(), "{}", policy,
+            [&](std::chrono::milliseconds d) {
                 sleeps.push_back(d);
                 return true;
-            });
+            },
+            Redactor{});
         CHECK(verdict.outcome == Outcome::http_error);
         CHECK(verdict.http_status == 503);
         CHECK(verdict.attempts == 3);
@@ -268,8 +322,9 @@ TEST_SUITE("http_client") {
                               : json_reply(200, R"({"status":"ACTIVATED","message":"Klart"})");
         });
         HttpClient client(ConnectionOptions{}, Redactor{});
-        const Verdict verdict = submit_order(client, server.url(), "{}", RetryPolicy{},
-                                             [](std::chrono::milliseconds) { return true; });
+        const Verdict verdict = submit_order(
+            client, server.url(), "{}", RetryPolicy{},
+            [](std::chrono::milliseconds) { return true; }, Redactor{});
         CHECK(verdict.outcome == Outcome::accepted);
         CHECK(verdict.attempts == 2);
         CHECK(verdict.message == "Klart");
@@ -280,11 +335,13 @@ TEST_SUITE("http_client") {
             LoopbackServer server([&](int, const std::string&) { return reply; });
             HttpClient client(ConnectionOptions{}, Redactor{});
             int sleeps = 0;
-            const Verdict verdict = submit_order(client, server.url(), "{}", RetryPolicy{},
-                                                 [&](std::chrono::milliseconds) {
-                                                     ++sleeps;
-                                                     return true;
-                                                 });
+            const Verdict verdict = submit_order(
+                client, server.url(), "{}", RetryPolicy{},
+                [&](std::chrono::milliseconds) {
+                    ++sleeps;
+                    return true;
+                },
+                Redactor{});
             CHECK(verdict.attempts == 1);
             CHECK(sleeps == 0);
             CHECK(server.requests().size() == 1);

@@ -1,4 +1,5 @@
 #include <onorder/printable.hpp>
+#include <onorder/redact.hpp>
 #include <onorder/response.hpp>
 
 #include <curl/curl.h>
@@ -13,6 +14,11 @@ using namespace onorder;
 using Reach = HttpExchange::Reach;
 
 namespace {
+
+// The default: every identity number the SP sends is masked.
+Verdict interpret(const HttpExchange& exchange) {
+    return onorder::interpret(exchange, Redactor{});
+}
 
 HttpExchange answer(long status, std::string body, std::string content_type = "application/json") {
     HttpExchange exchange;
@@ -385,6 +391,57 @@ TEST_SUITE("response") {
         const Verdict long_cause =
             interpret(answer(400, R"({"cause":")" + std::string(5000, 'x') + "\"}"));
         CHECK(long_cause.cause.size() < 1100);
+    }
+
+    TEST_CASE("text from the SP is shown with identity numbers masked") {
+        const Redactor redactor;
+        std::vector<Verdict> verdicts = {
+            interpret(answer(400, R"({"cause":"Bad pin 19821105-9954.",)"
+                                  R"("message":"Personnummer 198211059954 är fel."})"),
+                      redactor),
+            interpret(answer(200, R"({"status":"19821105-9954","message":"x"})"), redactor),
+            interpret(answer(200, R"({"status":"REJECTED","message":"Nej, 821105-9954."})"),
+                      redactor),
+            interpret(answer(404, R"({"cause":"No access for 19821105-9954"})"), redactor),
+            interpret(answer(502, "<html><head><title>No 19821105-9954</title></head></html>",
+                             "text/html"),
+                      redactor),
+            interpret(answer(200, "pin 19821105-9954", "text/plain"), redactor),
+            interpret(answer(400, std::string(72, 'x') + " 19821105-9954", "text/plain"), redactor),
+            interpret(answer(200, R"({"status":"FOO","message":"x"})",
+                             "application/json; pin=19821105-9954"),
+                      redactor),
+            interpret(failure(Reach::maybe_sent, CURLE_RECV_ERROR, "lost 19821105-9954"), redactor),
+            interpret(failure(Reach::not_sent, CURLE_COULDNT_CONNECT, "no 19821105-9954"),
+                      redactor),
+        };
+        HttpExchange moved = answer(302, "");
+        moved.location = "https://sp.example/order/19821105-9954";
+        verdicts.push_back(interpret(moved, redactor));
+        for (const Verdict& verdict : verdicts) {
+            for (const std::string& text : {verdict.cause, verdict.message, verdict.status,
+                                            verdict.explanation, verdict.note}) {
+                CAPTURE(text);
+                CHECK_FALSE(contains(text, "9954"));
+                CHECK_FALSE(contains(text, "19821105-9"));
+            }
+        }
+        CHECK(verdicts[0].cause == "Bad pin 19821105-****.");
+        CHECK(verdicts[0].message == "Personnummer 19821105**** är fel.");
+    }
+
+    TEST_CASE("the order's own number is masked in any form; --unmask shows SP text whole") {
+        Redactor redactor;
+        redactor.add_identity_number("19821105-9954");
+        const HttpExchange echo = answer(400, R"({"cause":"pin +8211059954 and 19821105-9954",)"
+                                              R"("message":"org 556036-0793"})");
+        const Verdict masked = interpret(echo, redactor);
+        CHECK(masked.cause == "pin +821105**** and 19821105-****");
+        CHECK(masked.message == "org 556036-****");
+        redactor.show_identity_numbers();
+        const Verdict unmasked = interpret(echo, redactor);
+        CHECK(unmasked.cause == "pin +8211059954 and 19821105-9954");
+        CHECK(unmasked.message == "org 556036-0793");
     }
 
     TEST_CASE("status_meaning") {

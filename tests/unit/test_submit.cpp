@@ -53,11 +53,13 @@ TEST_SUITE("submit") {
         policy.base_delay = 100ms;
         std::vector<std::chrono::milliseconds> sleeps;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict =
-            submit_order(client, url, "{}", policy, [&](std::chrono::milliseconds d) {
+        const Verdict verdict = submit_order(
+            client, url, "{}", policy,
+            [&](std::chrono::milliseconds d) {
                 sleeps.push_back(d);
                 return true;
-            });
+            },
+            Redactor{});
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 3);
         REQUIRE(sleeps.size() == 2);
@@ -75,7 +77,8 @@ TEST_SUITE("submit") {
         int sleeps = 0;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
         const Verdict verdict = submit_order(
-            client, url, "{}", policy, [&](std::chrono::milliseconds) { return ++sleeps > 0; });
+            client, url, "{}", policy, [&](std::chrono::milliseconds) { return ++sleeps > 0; },
+            Redactor{});
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 0);
@@ -84,9 +87,9 @@ TEST_SUITE("submit") {
     TEST_CASE("submit_order does not retry what can only fail again") {
         HttpClient client(ConnectionOptions{}, Redactor{});
         int sleeps = 0;
-        const Verdict verdict =
-            submit_order(client, "ftp://127.0.0.1/", "{}", RetryPolicy{},
-                         [&](std::chrono::milliseconds) { return ++sleeps > 0; });
+        const Verdict verdict = submit_order(
+            client, "ftp://127.0.0.1/", "{}", RetryPolicy{},
+            [&](std::chrono::milliseconds) { return ++sleeps > 0; }, Redactor{});
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 0);
@@ -96,11 +99,13 @@ TEST_SUITE("submit") {
         HttpClient client(ConnectionOptions{}, Redactor{});
         int sleeps = 0;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict =
-            submit_order(client, url, "{}", RetryPolicy{}, [&](std::chrono::milliseconds) {
+        const Verdict verdict = submit_order(
+            client, url, "{}", RetryPolicy{},
+            [&](std::chrono::milliseconds) {
                 ++sleeps;
                 return false;
-            });
+            },
+            Redactor{});
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
         CHECK(sleeps == 1);
@@ -117,11 +122,13 @@ TEST_SUITE("submit") {
             RetryPolicy policy;
             policy.max_wait = 60s;
             std::vector<std::chrono::milliseconds> sleeps;
-            const Verdict verdict =
-                submit_order(client, server.url(), "{}", policy, [&](std::chrono::milliseconds d) {
+            const Verdict verdict = submit_order(
+                client, server.url(), "{}", policy,
+                [&](std::chrono::milliseconds d) {
                     sleeps.push_back(d);
                     return true;
-                });
+                },
+                Redactor{});
             CHECK(server.requests().size() == 1);
             CHECK(sleeps.empty());
             CHECK(verdict.attempts == 1);
@@ -139,8 +146,9 @@ TEST_SUITE("submit") {
         });
         HttpClient client(ConnectionOptions{}, Redactor{});
         const auto before = std::chrono::system_clock::now();
-        const Verdict verdict = submit_order(client, server.url(), "{}", RetryPolicy{},
-                                             [](std::chrono::milliseconds) { return true; });
+        const Verdict verdict = submit_order(
+            client, server.url(), "{}", RetryPolicy{},
+            [](std::chrono::milliseconds) { return true; }, Redactor{});
         CAPTURE(verdict.explanation);
         CHECK(contains(verdict.explanation, "99999999 s"));
         // 99999999 s is 1157 days, 9 h, 46 min, 39 s from now.
@@ -159,11 +167,13 @@ TEST_SUITE("submit") {
         RetryPolicy policy;
         policy.max_wait = 3s;
         std::vector<std::chrono::milliseconds> sleeps;
-        const Verdict verdict =
-            submit_order(client, server.url(), "{}", policy, [&](std::chrono::milliseconds d) {
+        const Verdict verdict = submit_order(
+            client, server.url(), "{}", policy,
+            [&](std::chrono::milliseconds d) {
                 sleeps.push_back(d);
                 return true;
-            });
+            },
+            Redactor{});
         CHECK(verdict.outcome == Outcome::accepted);
         CHECK(sleeps == std::vector<std::chrono::milliseconds>{3s});
     }
@@ -180,16 +190,42 @@ TEST_SUITE("submit") {
             RetryPolicy policy;
             policy.base_delay = 100ms;
             std::vector<std::chrono::milliseconds> sleeps;
-            const Verdict verdict =
-                submit_order(client, server.url(), "{}", policy, [&](std::chrono::milliseconds d) {
+            const Verdict verdict = submit_order(
+                client, server.url(), "{}", policy,
+                [&](std::chrono::milliseconds d) {
                     sleeps.push_back(d);
                     return true;
-                });
+                },
+                Redactor{});
             CHECK(verdict.outcome == Outcome::accepted);
             REQUIRE(sleeps.size() == 1);
             CHECK(sleeps[0] >= 50ms);
             CHECK(sleeps[0] <= 150ms);
         }
+    }
+
+    TEST_CASE("submit_order shows the SP's text through the order's redactor") {
+        LoopbackServer server([](int, const std::string&) {
+            return json_reply(400, R"({"cause":"pin +8211059954 taken",)"
+                                   R"("message":"Personnummer 19821105-9954 finns redan."})");
+        });
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        RetryPolicy policy;
+        Redactor redactor;
+        redactor.add_identity_number("19821105-9954");
+        const Verdict masked = submit_order(
+            client, server.url(), "{}", policy, [](std::chrono::milliseconds) { return true; },
+            redactor);
+        CHECK(masked.outcome == Outcome::bad_request);
+        CHECK(masked.cause == "pin +821105**** taken");
+        CHECK(masked.message == "Personnummer 19821105-**** finns redan.");
+
+        redactor.show_identity_numbers();
+        const Verdict unmasked = submit_order(
+            client, server.url(), "{}", policy, [](std::chrono::milliseconds) { return true; },
+            redactor);
+        CHECK(unmasked.cause == "pin +8211059954 taken");
+        CHECK(unmasked.message == "Personnummer 19821105-9954 finns redan.");
     }
 
 } // TEST_SUITE
