@@ -45,10 +45,11 @@ Verdict submit_order(HttpClient& client, const std::string& url, const std::stri
         exchange = client.post_json(url, body, redactor);
         answered_at = system_clock::now();
         ++attempts;
+        retry_after.reset(); // only the last answer's counts
         if (!may_retry(exchange))
             break;
-        retry_after = exchange.retry_after ? parse_retry_after(*exchange.retry_after, answered_at)
-                                           : std::nullopt;
+        if (exchange.retry_after)
+            retry_after = parse_retry_after(*exchange.retry_after, answered_at);
         if (attempts >= max_attempts)
             break;
         const std::optional<milliseconds> delay = retry_delay(policy, attempts, retry_after);
@@ -62,8 +63,9 @@ Verdict submit_order(HttpClient& client, const std::string& url, const std::stri
     Verdict verdict = interpret(exchange, redactor);
     verdict.attempts = attempts;
     verdict.elapsed = duration_cast<milliseconds>(steady_clock::now() - start);
-    if (retry_after && (refused_wait || attempts >= max_attempts)) {
-        // Rounded up: "not before" must never be earlier than the SP asked.
+    if (retry_after) {
+        // Not sent again although the SP said when it may be: say when. Rounded up, so that "not
+        // before" is never earlier than the SP asked.
         verdict.not_before = ceil<seconds>(answered_at + *retry_after);
         verdict.explanation += retry_words(verdict, *retry_after, refused_wait, attempts);
     } else if (attempts > 1) {

@@ -178,6 +178,23 @@ TEST_SUITE("submit") {
         CHECK(sleeps == std::vector<std::chrono::milliseconds>{3s});
     }
 
+    TEST_CASE("the Retry-After of an earlier attempt says nothing about the last answer") {
+        LoopbackServer server([](int index, const std::string&) {
+            return index == 0 ? json_reply(429, "{}", "Retry-After: 0\r\n")
+                              : json_reply(200, R"({"status":"ACTIVATED","message":"ok"})");
+        });
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        RetryPolicy policy;
+        policy.retries = 1;
+        const Verdict verdict = submit_order(
+            client, server.url(), "{}", policy, [](std::chrono::milliseconds) { return true; },
+            Redactor{});
+        CHECK(verdict.outcome == Outcome::accepted);
+        CHECK(verdict.attempts == 2);
+        CHECK_FALSE(verdict.not_before.has_value());
+        CHECK_FALSE(contains(verdict.explanation, "Retry-After"));
+    }
+
     TEST_CASE("a Retry-After that is negative or garbage falls back to the backoff") {
         for (const std::string retry_after : {"-5", "soon", "1.5"}) {
             CAPTURE(retry_after);
