@@ -403,9 +403,15 @@ Verdict maybe_sent(const Reading& reading, Verdict verdict) {
     const HttpExchange& exchange = reading.exchange;
     verdict.outcome = Outcome::unknown;
     verdict.cause = reading.shown(exchange.curl_error, 300);
-    const std::string_view what = exchange.curl_code == CURLE_OPERATION_TIMEDOUT
-                                      ? "No complete answer came from the SP in time (--timeout)"
-                                      : "The connection was lost before the SP's answer came";
+    // DESIGN §4: an answer cut short is no answer, whatever status it began with.
+    verdict.http_status = 0;
+    const bool begun = exchange.http_status > 0;
+    std::string what = exchange.curl_code == CURLE_OPERATION_TIMEDOUT
+                           ? "No complete answer came from the SP in time (--timeout)"
+                       : begun ? "The connection was lost in the middle of the SP's answer"
+                               : "The connection was lost before the SP's answer came";
+    if (begun)
+        what += fmt::format(", which had begun {}", status_line(exchange.http_status));
     verdict.explanation = fmt::format(
         "{}{}. The order may have reached the SP and been processed; check with the SP before "
         "sending it again.",

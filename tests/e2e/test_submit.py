@@ -192,7 +192,7 @@ class Submit(TestCase):
         result = self.submit("mock-cut-headers")
         self.assertExit(result, 8)
         line = self.verdict(result)
-        self.assertEqual((line["outcome"], line["attempts"]), ("unknown", 1))
+        self.assertEqual((line["outcome"], line["attempts"], line["http"]), ("unknown", 1, 0))
         self.assertIn("headers", line["explanation"])
         self.assertEqual(self.received(), 1)
 

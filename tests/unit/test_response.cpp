@@ -382,6 +382,17 @@ TEST_SUITE("response") {
         CHECK(contains(lost.explanation, "connection was lost"));
     }
 
+    TEST_CASE("an answer cut short is no answer: no HTTP status in the verdict") {
+        HttpExchange cut = failure(Reach::maybe_sent, CURLE_RECV_ERROR,
+                                   "the connection closed in the middle of the answer's headers");
+        cut.http_status = 200;
+        const Verdict verdict = interpret(cut);
+        CHECK(verdict.outcome == Outcome::unknown);
+        CHECK(verdict.http_status == 0);
+        CHECK(contains(verdict.explanation, "200 OK"));
+        CHECK(contains(verdict.explanation, "may have reached the SP"));
+    }
+
     TEST_CASE("strings from the SP cannot reach the terminal as escapes") {
         const Verdict verdict = interpret(answer(
             200,
