@@ -115,7 +115,7 @@ TEST_SUITE("submit") {
         for (const std::string retry_after : {"99999999", "61", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
             CAPTURE(retry_after);
             LoopbackServer server([&](int, const std::string&) {
-                return json_reply(429, R"({"cause":"Too many requests"})",
+                return json_reply(429, R"({"cause":"Too many requests."})",
                                   std::string("Retry-After: ") + retry_after + "\r\n");
             });
             HttpClient client(ConnectionOptions{}, Redactor{});
@@ -137,6 +137,7 @@ TEST_SUITE("submit") {
             CAPTURE(verdict.explanation);
             CHECK(contains(verdict.explanation, "did not process the order"));
             CHECK(names_a_utc_time(verdict.explanation));
+            CHECK_FALSE(contains(verdict.explanation, ".."));
         }
     }
 
