@@ -71,9 +71,13 @@ class HttpClient {
     HttpClient& operator=(const HttpClient&) = delete;
 
     // Sends `request` as built by order_request()/get_request(), following redirects only as
-    // ConnectionOptions allow.
+    // ConnectionOptions allow. `redactor` decides what the trace and curl_error show of this
+    // exchange (the order's own identity numbers, --unmask); the client's credentials are hidden
+    // whatever it says. Without one, the redactor the client was made with decides.
     HttpExchange send(const HttpRequest& request);
+    HttpExchange send(const HttpRequest& request, const Redactor& redactor);
     HttpExchange post_json(const std::string& url, std::string_view body);
+    HttpExchange post_json(const std::string& url, std::string_view body, const Redactor& redactor);
     HttpExchange get(const std::string& url);
 
   private:

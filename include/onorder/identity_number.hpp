@@ -19,6 +19,11 @@ struct IdentityCheck {
 
 IdentityCheck check_identity_number(std::string_view text);
 
+// Whether `digits` — 10 or 12 digits, nothing else — could be someone's identity number, as the
+// redactor must assume: a real date (day + 60 for a coordination number; an organisation number's
+// 3rd–4th digits are ≥ 20 instead) and a valid Luhn digit over the last ten.
+bool plausible_identity_number(std::string_view digits);
+
 // "19821105-****": the date part stays, the serial and check digit are hidden. Anything that is not
 // shaped like an identity number is masked whole except its first 8 characters at most (and at
 // most half of it), so a mistyped number never leaks in full.

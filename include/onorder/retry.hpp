@@ -18,13 +18,17 @@ struct RetryPolicy {
 // True only for: nothing sent (DNS, connection refused, TLS handshake), 429, 503.
 bool may_retry(const HttpExchange& exchange);
 
-// Retry-After in seconds or as an HTTP date (RFC 9110); negative or unparsable → nullopt.
+// Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3); a date in the past means now;
+// negative or unparsable → nullopt.
 std::optional<std::chrono::milliseconds>
 parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now);
 
-// How long to wait before attempt `attempt` (1 = the first retry): Retry-After when given,
-// else exponential backoff with jitter; capped at max_wait.
-std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int attempt,
-                                      std::optional<std::chrono::milliseconds> retry_after);
+// How long to wait before attempt `attempt` (1 = the first retry). With a Retry-After, exactly
+// that — the SP's instruction, never shortened: nullopt when it is longer than max_wait, and the
+// order must not be sent again now. Without one, exponential backoff with jitter, capped at
+// max_wait.
+std::optional<std::chrono::milliseconds>
+retry_delay(const RetryPolicy& policy, int attempt,
+            std::optional<std::chrono::milliseconds> retry_after);
 
 } // namespace onorder

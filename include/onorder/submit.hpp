@@ -14,8 +14,10 @@ namespace onorder {
 // Waits between attempts; returns false to give up retrying (the user interrupted).
 using Sleeper = std::function<bool(std::chrono::milliseconds)>;
 
-// Sends `body`, retrying per `policy`; `sleep` is called between attempts.
+// Sends `body`, retrying per `policy`; `sleep` is called between attempts. `redactor` decides what
+// the trace and the verdict show of identity numbers: give it the order's own numbers
+// (Redactor::add_order) and, for --unmask, show_identity_numbers().
 Verdict submit_order(HttpClient& client, const std::string& url, const std::string& body,
-                     const RetryPolicy& policy, const Sleeper& sleep);
+                     const RetryPolicy& policy, const Sleeper& sleep, const Redactor& redactor);
 
 } // namespace onorder

@@ -54,7 +54,9 @@ class SubmitCommand final : public Command {
         command->add_flag("--dry-run", dry_run_,
                           "Validate and print the exact request and an equivalent curl command; "
                           "send nothing");
-        command->add_flag("--unmask", unmask_, "Show identity numbers in full in --dry-run output");
+        command->add_flag("--unmask", unmask_,
+                          "Show identity numbers in full: in --dry-run output, in what the SP "
+                          "answers and in the -v trace");
         command->add_flag("-v,--verbose", verbose_,
                           "Trace requests and responses on stderr (credentials and identity "
                           "numbers redacted)");
@@ -134,8 +136,13 @@ class SubmitCommand final : public Command {
                 print_problems(stderr, style_for(stderr), order);
             return;
         } else {
+            // What the SP sends back is masked with this order's own numbers too (DESIGN §4).
+            Redactor redactor = redactor_;
+            if (order.document)
+                redactor.add_order(*order.document);
+            redactor.show_identity_numbers(unmask_);
             verdict = submit_order(*client_, connection_.order_url, order.body, connection_.retry,
-                                   interruptible_sleep);
+                                   interruptible_sleep, redactor);
         }
         result_ = worst(result_, verdict.outcome);
         // A credentials problem fails every order alike: stop at once (DESIGN §6).

@@ -108,7 +108,7 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
     const auto& outcome = info(verdict.outcome);
     const bool good = verdict.outcome == Outcome::accepted;
     const auto colour = good ? style.green() : style.red();
-    std::string headline(outcome.words);
+    std::string headline(verdict.headline.empty() ? outcome.words : verdict.headline);
     if (!headline.empty())
         headline.front() =
             static_cast<char>(std::toupper(static_cast<unsigned char>(headline.front())));
@@ -122,6 +122,8 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
     fmt::print(out, "{}{}{}{}\n", style.bold(), colour, headline, style.reset());
     if (!verdict.message.empty())
         fmt::print(out, "  Tell the customer: \"{}\"\n", verdict.message);
+    if (!verdict.note.empty())
+        fmt::print(out, "  Note: {}\n", verdict.note);
     if (!verdict.cause.empty())
         fmt::print(out, "  Cause (for you, not the customer): {}\n", verdict.cause);
     if (!verdict.explanation.empty() && !good)

@@ -1,6 +1,5 @@
 #include <onorder/helpers.hpp>
 #include <onorder/http_client.hpp>
-#include <onorder/printable.hpp>
 #include <onorder/request.hpp>
 #include <onorder/url.hpp>
 
@@ -59,9 +58,11 @@ std::string_view protocol_name(long version) {
 struct Transfer {
     HttpExchange exchange;
     const std::function<void(std::string_view)>* trace = nullptr;
-    const Redactor* redactor = nullptr;
-    std::string tls_version; // from this transfer's handshake, if it made one
+    const Redactor* secrets = nullptr;  // the client's: its credentials, hidden in any case
+    const Redactor* redactor = nullptr; // this exchange's: what is shown of identity numbers
+    std::string tls_version;            // from this transfer's handshake, if it made one
     int request_starts = 0;
+    bool headers_complete = false; // the blank line after the final response's headers arrived
     bool body_capped = false;
     std::string trace_out; // body bytes to show, buffered so a masked number is never split
     std::string trace_in;
@@ -75,14 +76,20 @@ struct Transfer {
             text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
             if (!line.empty() && line.back() == '\r')
                 line.remove_suffix(1);
-            // Redact before anything else sees the line; then keep a hostile SP's escapes out.
-            (*trace)(std::string(prefix) + printable(redactor->redact(line), trace_body_limit));
+            // Redact before anything else sees the line; keep a hostile SP's escapes out.
+            (*trace)(std::string(prefix) +
+                     redactor->display(secrets->redact_secrets(line), trace_body_limit));
         }
     }
 
     void flush_body(std::string_view prefix, std::string& shown, std::size_t total) {
         if (shown.empty())
             return;
+        if (total > shown.size()) {
+            // Cut off: the tail may be the start of an identity number, which no mask would
+            // recognise. It goes with the rest that is not shown.
+            shown.erase(shown.find_last_not_of("0123456789+- ") + 1);
+        }
         emit(prefix, shown);
         if (total > trace_body_limit) {
             emit(prefix, fmt::format("[{} more bytes not shown]", total - trace_body_limit));
@@ -122,12 +129,19 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-    auto& exchange = static_cast<Transfer*>(user)->exchange;
+    auto& transfer = *static_cast<Transfer*>(user);
+    auto& exchange = transfer.exchange;
     const std::size_t length = size * count;
-    const std::string_view line = trim(std::string_view(data, length));
+    const std::string_view raw(data, length);
+    const std::string_view line = trim(raw);
     try {
-        if (line.substr(0, 5) == "HTTP/") {
+        if (raw == "\r\n" || raw == "\n") {
+            // libcurl reports success when the connection closes in the middle of the headers;
+            // only the blank line that ends them says that they all arrived (RFC 9112 §2.1).
+            transfer.headers_complete = true;
+        } else if (line.substr(0, 5) == "HTTP/") {
             // A new response (after a 1xx): only the final one's headers count.
+            transfer.headers_complete = false;
             exchange.content_type.clear();
             exchange.retry_after.reset();
             exchange.location.clear();
@@ -306,10 +320,12 @@ struct HttpClient::Impl {
         }
     }
 
-    HttpExchange perform(const HttpRequest& request, const std::string& url) {
+    HttpExchange perform(const HttpRequest& request, const std::string& url,
+                         const Redactor& shown) {
         Transfer transfer;
         transfer.trace = &options.trace;
-        transfer.redactor = &redactor;
+        transfer.secrets = &redactor;
+        transfer.redactor = &shown;
         redirect_url.clear();
         if (setup_code != CURLE_OK) {
             transfer.exchange.curl_code = setup_code;
@@ -348,13 +364,13 @@ struct HttpClient::Impl {
             }
         }
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr); // the list dies with this scope
-        record(transfer, code);
+        record(transfer, code, shown);
         return std::move(transfer.exchange);
     }
 
     // Follows 307/308 (any usual redirect for GET) to the same origin only, a few hops at most.
-    HttpExchange exchange(const HttpRequest& request) {
-        HttpExchange answer = perform(request, request.url);
+    HttpExchange exchange(const HttpRequest& request, const Redactor& shown) {
+        HttpExchange answer = perform(request, request.url, shown);
         std::string current = request.url;
         auto elapsed = answer.elapsed;
         for (int hop = 0; hop < max_redirect_hops && options.follow_redirects &&
@@ -362,14 +378,14 @@ struct HttpClient::Impl {
                           same_origin(current, redirect_url);
              ++hop) {
             current = redirect_url;
-            answer = perform(request, current);
+            answer = perform(request, current, shown);
             elapsed += answer.elapsed;
         }
         answer.elapsed = elapsed;
         return answer;
     }
 
-    void record(Transfer& transfer, CURLcode code) {
+    void record(Transfer& transfer, CURLcode code, const Redactor& shown) {
         CURL* h = easy.get();
         HttpExchange& exchange = transfer.exchange;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &exchange.http_status);
@@ -392,11 +408,19 @@ struct HttpClient::Impl {
         if (redirect != nullptr)
             redirect_url = redirect;
 
-        // DESIGN §5: whether the SP may have the order decides everything that follows.
+        // DESIGN §4, §5: answered only when the status line, every header and the whole body
+        // arrived; whether the SP may have the order decides everything that follows.
         const bool answered =
-            code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.body_capped);
+            transfer.headers_complete &&
+            (code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.body_capped));
         if (answered) {
             exchange.reach = HttpExchange::Reach::answered;
+            return;
+        }
+        if (code == CURLE_OK) {
+            exchange.reach = HttpExchange::Reach::maybe_sent;
+            exchange.curl_code = CURLE_RECV_ERROR;
+            exchange.curl_error = "the connection closed in the middle of the answer's headers";
             return;
         }
         // The pre-request callback runs once the connection is ready, just before the request
@@ -410,7 +434,7 @@ struct HttpClient::Impl {
         } else {
             const char* text =
                 error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
-            exchange.curl_error = printable(redactor.redact(trim(text)), 300);
+            exchange.curl_error = shown.display(redactor.redact_secrets(trim(text)), 300);
         }
     }
 };
@@ -421,11 +445,20 @@ HttpClient::HttpClient(ConnectionOptions options, Redactor redactor)
 HttpClient::~HttpClient() = default;
 
 HttpExchange HttpClient::send(const HttpRequest& request) {
-    return impl_->exchange(request);
+    return impl_->exchange(request, impl_->redactor);
+}
+
+HttpExchange HttpClient::send(const HttpRequest& request, const Redactor& redactor) {
+    return impl_->exchange(request, redactor);
 }
 
 HttpExchange HttpClient::post_json(const std::string& url, std::string_view body) {
     return send(order_request(impl_->options, url, std::string(body)));
+}
+
+HttpExchange HttpClient::post_json(const std::string& url, std::string_view body,
+                                   const Redactor& redactor) {
+    return send(order_request(impl_->options, url, std::string(body)), redactor);
 }
 
 HttpExchange HttpClient::get(const std::string& url) {

@@ -24,15 +24,16 @@ bool is_shaped(std::string_view text) {
            all_digits(text.substr(0, dash_at)) && all_digits(text.substr(dash_at + 1));
 }
 
-// Luhn (mod 10) over the ten digits YYMMDDXXXX of a shaped number: weights 2,1,2,1,… from the left.
-bool luhn_ok(std::string_view shaped) {
+// Luhn (mod 10) over the digits of `text` — the ten YYMMDDXXXX — with weights 2,1,2,1,… from the
+// left; a separator in between is skipped.
+bool luhn_ok(std::string_view text) {
     int sum = 0;
     int weight = 2;
-    for (std::size_t i = 2; i < shaped_length; ++i) {
-        if (i == dash_at) {
+    for (const char c : text) {
+        if (!is_digit(c)) {
             continue;
         }
-        const int product = (shaped[i] - '0') * weight;
+        const int product = (c - '0') * weight;
         sum += product / 10 + product % 10;
         weight = 3 - weight;
     }
@@ -100,12 +101,37 @@ IdentityCheck check_identity_number(std::string_view text) {
             return result;
         }
     }
-    if (!luhn_ok(text)) {
+    if (!luhn_ok(text.substr(2))) {
         result.error = "has a wrong check digit (Luhn): a digit is mistyped";
         return result;
     }
     result.valid = true;
     return result;
+}
+
+bool plausible_identity_number(std::string_view digits) {
+    if ((digits.size() != 10 && digits.size() != 12) || !all_digits(digits)) {
+        return false;
+    }
+    const std::string_view ten = digits.substr(digits.size() - 10);
+    if (!luhn_ok(ten)) {
+        return false;
+    }
+    const int month_value = number_at(ten, 2, 2);
+    if (month_value >= organisation_min_middle) {
+        return digits.size() == 10 || digits.starts_with("16");
+    }
+    int day_value = number_at(ten, 4, 2);
+    if (day_value > coordination_day_offset) {
+        day_value -= coordination_day_offset;
+    }
+    if (digits.size() == 12) {
+        return is_real_date(number_at(digits, 0, 4), month_value, day_value);
+    }
+    // Without its century the date is real if it is in either of the two that are in use.
+    const int year_in_century = number_at(ten, 0, 2);
+    return is_real_date(1900 + year_in_century, month_value, day_value) ||
+           is_real_date(2000 + year_in_century, month_value, day_value);
 }
 
 std::string mask_identity_number(std::string_view text) {

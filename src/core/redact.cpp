@@ -2,6 +2,7 @@
 #include <onorder/redact.hpp>
 
 #include <onorder/identity_number.hpp>
+#include <onorder/printable.hpp>
 
 #include <algorithm>
 #include <array>
@@ -105,8 +106,10 @@ std::string redact_authorization(std::string_view text) {
     return out;
 }
 
-// YYYYMMDD-XXXX, YYMMDD-XXXX, YYMMDD+XXXX and bare 12- or 10-digit runs. A run right after '+' is
-// an E.164 phone number, and one inside a longer run is something else: both are left alone.
+// Anything shaped like an identity or organisation number that could be one
+// (plausible_identity_number): 12 or 10 digits, or 8 or 6 digits, '-' or '+', 4 digits. A run right
+// after '+' is an E.164 phone number, and one inside a longer run is something else: both are left
+// alone, as are numbers with no real date or a wrong check digit (error numbers, ticket ids).
 std::string mask_number_shapes(std::string_view text) {
     std::string out(text);
     std::size_t at = 0;
@@ -119,18 +122,35 @@ std::string mask_number_shapes(std::string_view text) {
         const bool after_plus = at > 0 && out[at - 1] == '+';
         const std::size_t next = at + run;
         if (!after_plus) {
-            if (run == 12 || run == 10) {
+            const std::string_view digits = std::string_view(out).substr(at, run);
+            if ((run == 12 || run == 10) && plausible_identity_number(digits)) {
                 out.replace(next - 4, 4, hidden);
-            } else if ((run == 8 && next < out.size() && out[next] == '-') ||
-                       (run == 6 && next < out.size() && (out[next] == '-' || out[next] == '+'))) {
-                if (digit_run(out, next + 1) == 4) {
-                    out.replace(next + 1, 4, hidden);
-                }
+            } else if ((run == 8 || run == 6) && next < out.size() &&
+                       (out[next] == '-' || out[next] == '+') && digit_run(out, next + 1) == 4 &&
+                       plausible_identity_number(std::string(digits).append(out, next + 1, 4))) {
+                out.replace(next + 1, 4, hidden);
             }
         }
         at = next;
     }
     return out;
+}
+
+// Calls `visit` with each identity number field of an order's customerDetails that is present.
+template <class Json, class Visit> void for_each_identity_field(Json& order, Visit visit) {
+    if (!order.is_object()) {
+        return;
+    }
+    const auto details = order.find("customerDetails");
+    if (details == order.end() || !details->is_object()) {
+        return;
+    }
+    for (const char* key : {"personalIdentityNumber", "organizationNumber"}) {
+        const auto field = details->find(key);
+        if (field != details->end()) {
+            visit(*field);
+        }
+    }
 }
 
 } // namespace
@@ -172,39 +192,57 @@ void Redactor::add_identity_number(std::string_view number) {
     }
 }
 
-std::string Redactor::redact(std::string_view text) const {
+void Redactor::add_order(const nlohmann::json& order) {
+    for_each_identity_field(order, [this](const nlohmann::json& field) {
+        if (field.is_string()) {
+            add_identity_number(field.get_ref<const std::string&>());
+        } else if (field.is_number()) {
+            add_identity_number(field.dump()); // still the person's number
+        }
+    });
+}
+
+void Redactor::show_identity_numbers(bool show) {
+    show_identity_numbers_ = show;
+}
+
+std::string Redactor::redact_secrets(std::string_view text) const {
     std::string out(text);
     for (const auto& secret : secrets_) {
         out = replace_all(out, secret, [](std::string_view) { return std::string(hidden); });
     }
-    out = redact_authorization(out);
+    return redact_authorization(out);
+}
+
+std::string Redactor::redact(std::string_view text) const {
+    std::string out = redact_secrets(text);
+    if (show_identity_numbers_) {
+        return out;
+    }
     for (const auto& form : identity_numbers_) {
         out = replace_all(out, form, mask_known_form);
     }
     return mask_number_shapes(out);
 }
 
+std::string Redactor::display(std::string_view text, std::size_t max_chars) const {
+    // Redacted first, so a secret is found as it was written; again once control characters are
+    // gone, so that none can split a number out of the mask; cut last, so that a cut never
+    // leaves part of a number readable.
+    const std::string redacted = redact(text);
+    return printable(redact(printable(redacted, redacted.size())), max_chars);
+}
+
 nlohmann::json mask_order(const nlohmann::json& order) {
     nlohmann::json masked = order;
-    if (!masked.is_object()) {
-        return masked;
-    }
-    const auto details = masked.find("customerDetails");
-    if (details == masked.end() || !details->is_object()) {
-        return masked;
-    }
-    for (const char* key : {"personalIdentityNumber", "organizationNumber"}) {
-        const auto field = details->find(key);
-        if (field == details->end()) {
-            continue;
-        }
-        if (field->is_string()) {
-            *field = mask_identity_number(field->get_ref<const std::string&>());
-        } else if (field->is_number()) {
+    for_each_identity_field(masked, [](nlohmann::json& field) {
+        if (field.is_string()) {
+            field = mask_identity_number(field.get_ref<const std::string&>());
+        } else if (field.is_number()) {
             // A number where a string belongs is still the person's number.
-            *field = mask_identity_number(field->dump());
+            field = mask_identity_number(field.dump());
         }
-    }
+    });
     return masked;
 }
 

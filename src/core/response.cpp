@@ -1,7 +1,6 @@
 #include <onorder/response.hpp>
 
 #include <onorder/helpers.hpp>
-#include <onorder/printable.hpp>
 
 #include <curl/curl.h>
 
@@ -20,8 +19,17 @@ using nlohmann::json;
 constexpr std::string_view check_with_sp =
     "Check with the SP what became of the order before sending it again.";
 
-std::string json_value(const json& value) {
-    return printable(value.dump(-1, ' ', false, json::error_handler_t::replace), 80);
+constexpr std::string_view unexpected_answer = "unexpected answer";
+
+constexpr std::string_view no_customer_message = "The SP gave no message for the customer.";
+
+// `text` ended as a sentence: a full stop added unless the SP's words already end one.
+std::string end_sentence(std::string text) {
+    for (std::string_view end : {".", "!", "?", "…"}) {
+        if (text.ends_with(end))
+            return text;
+    }
+    return text + ".";
 }
 
 std::string_view json_kind(const json& value) {
@@ -50,17 +58,38 @@ std::optional<json> parse_body(const HttpExchange& exchange) {
     return value;
 }
 
-// A string member, made printable; nullopt when absent, null or not a string.
-std::optional<std::string> string_member(const std::optional<json>& body, const char* name) {
-    if (!body || !body->is_object())
-        return std::nullopt;
-    const auto found = body->find(name);
-    if (found == body->end() || !found->is_string())
-        return std::nullopt;
-    return printable(found->get<std::string>());
-}
+// One answer being read: the exchange, its body parsed once, and the redactor that every piece of
+// the SP's text is shown through (DESIGN §4).
+struct Reading {
+    const HttpExchange& exchange;
+    const Redactor& redactor;
+    std::optional<json> body;
 
-std::string html_title(std::string_view body) {
+    Reading(const HttpExchange& answer, const Redactor& shown_through)
+        : exchange(answer), redactor(shown_through), body(parse_body(answer)) {}
+
+    // Text from the SP as it may be shown: redacted, printable, at most `max_chars`.
+    std::string shown(std::string_view text, std::size_t max_chars = 1000) const {
+        return redactor.display(text, max_chars);
+    }
+
+    std::string shown_json(const json& value) const {
+        return shown(value.dump(-1, ' ', false, json::error_handler_t::replace), 80);
+    }
+
+    // A string member of the body, shown; nullopt when absent, null or not a string.
+    std::optional<std::string> member(const char* name) const {
+        if (!body || !body->is_object())
+            return std::nullopt;
+        const auto found = body->find(name);
+        if (found == body->end() || !found->is_string())
+            return std::nullopt;
+        return shown(found->get_ref<const std::string&>());
+    }
+};
+
+std::string html_title(const Reading& reading) {
+    const std::string_view body = reading.exchange.body;
     const std::string head = lower(body.substr(0, 64 * 1024));
     const std::size_t open = head.find("<title");
     if (open == std::string::npos)
@@ -69,11 +98,12 @@ std::string html_title(std::string_view body) {
     const std::size_t end = head.find("</title", start);
     if (start == std::string::npos || end == std::string::npos)
         return {};
-    return printable(body.substr(start + 1, end - start - 1), 100);
+    return reading.shown(body.substr(start + 1, end - start - 1), 100);
 }
 
 // A body that is not the expected JSON, in a few words: never dumped (DESIGN §4).
-std::string describe_body(const HttpExchange& exchange) {
+std::string describe_body(const Reading& reading) {
+    const HttpExchange& exchange = reading.exchange;
     const std::string_view body = exchange.body;
     if (exchange.body_truncated) {
         return "the body was over 1 MiB and was cut off";
@@ -84,7 +114,7 @@ std::string describe_body(const HttpExchange& exchange) {
     const std::string start = lower(body.substr(body.find_first_not_of(" \t\r\n"), 64));
     if (lower(exchange.content_type).find("html") != std::string::npos ||
         start.starts_with("<!doctype html") || start.starts_with("<html")) {
-        const std::string title = html_title(body);
+        const std::string title = html_title(reading);
         return title.empty() ? fmt::format("the body is an HTML page, {} bytes", body.size())
                              : fmt::format("the body is an HTML page (title: {}), {} bytes", title,
                                            body.size());
@@ -92,11 +122,12 @@ std::string describe_body(const HttpExchange& exchange) {
     if (start.starts_with("{") || start.starts_with("[")) {
         return fmt::format("the body is not valid JSON (truncated?), {} bytes", body.size());
     }
-    const std::string type = exchange.content_type.empty() ? std::string("no content type")
-                                                           : printable(exchange.content_type, 60);
+    const std::string type = exchange.content_type.empty()
+                                 ? std::string("no content type")
+                                 : reading.shown(exchange.content_type, 60);
     const std::string_view text = body.substr(0, body.find_last_not_of(" \t\r\n") + 1);
     return fmt::format("the body is not JSON ({}, {} bytes): \"{}\"", type, body.size(),
-                       printable(text.substr(text.find_first_not_of(" \t\r\n")), 80));
+                       reading.shown(text.substr(text.find_first_not_of(" \t\r\n")), 80));
 }
 
 std::string status_line(long status) {
@@ -119,9 +150,10 @@ constexpr OrderStatus order_statuses[] = {
 };
 
 // Why a 200 body is not the answer of the spec, or "" when it is.
-std::string order_answer_problem(const std::optional<json>& body, const HttpExchange& exchange) {
+std::string order_answer_problem(const Reading& reading) {
+    const std::optional<json>& body = reading.body;
     if (!body)
-        return describe_body(exchange);
+        return describe_body(reading);
     if (!body->is_object()) {
         return fmt::format("the body is {}, not an object with \"status\" and \"message\"",
                            json_kind(*body));
@@ -130,129 +162,164 @@ std::string order_answer_problem(const std::optional<json>& body, const HttpExch
     if (status == body->end() || status->is_null())
         return "the body has no \"status\"";
     if (!status->is_string())
-        return fmt::format("status {} is not a string", json_value(*status));
+        return fmt::format("status {} is not a string", reading.shown_json(*status));
     const auto known = std::find_if(std::begin(order_statuses), std::end(order_statuses),
                                     [&](const OrderStatus& s) { return s.status == *status; });
     if (known == std::end(order_statuses)) {
         return fmt::format("unknown status \"{}\" (the spec knows ACTIVATED, RECEIVED and "
                            "REJECTED)",
-                           printable(status->get<std::string>(), 100));
-    }
-    const auto message = body->find("message");
-    if (message == body->end() || message->is_null()) {
-        return fmt::format("status {} came without a \"message\"", known->status);
-    }
-    if (!message->is_string()) {
-        return fmt::format("message {} is not a string", json_value(*message));
+                           reading.shown(status->get_ref<const std::string&>(), 100));
     }
     return {};
 }
 
-Verdict order_answer(const HttpExchange& exchange, Verdict verdict) {
-    const std::optional<json> body = parse_body(exchange);
-    if (const std::optional<std::string> status = string_member(body, "status")) {
+// spec/order.md: "message" is for the customer; without it the status still decides (DESIGN §4).
+std::string message_note(const json& body) {
+    const auto message = body.find("message");
+    if (message == body.end() || message->is_null())
+        return std::string(no_customer_message);
+    if (!message->is_string()) {
+        return fmt::format("The SP gave no message for the customer (its \"message\" is {}).",
+                           json_kind(*message));
+    }
+    if (trim(message->get_ref<const std::string&>()).empty())
+        return std::string(no_customer_message);
+    return {};
+}
+
+Verdict order_answer(const Reading& reading, Verdict verdict) {
+    if (const std::optional<std::string> status = reading.member("status")) {
         verdict.status = *status;
     }
-    verdict.message = string_member(body, "message").value_or("");
-    const std::string problem = order_answer_problem(body, exchange);
+    verdict.message = reading.member("message").value_or("");
+    const std::string problem = order_answer_problem(reading);
     if (!problem.empty()) {
         verdict.outcome = Outcome::http_error;
+        verdict.headline = unexpected_answer;
         verdict.explanation =
-            fmt::format("The SP answered 200 OK, but not with the answer of the spec: {}. {}",
-                        problem, check_with_sp);
+            fmt::format("The SP answered 200 OK, but not with the answer of the spec: {} {}",
+                        end_sentence(problem), check_with_sp);
         return verdict;
     }
+    const std::string_view status = reading.body->at("status").get_ref<const std::string&>();
     for (const OrderStatus& known : order_statuses) {
-        if (known.status == verdict.status) {
+        if (known.status == status) {
             verdict.outcome = known.outcome;
             verdict.explanation = known.words;
         }
     }
+    verdict.note = message_note(*reading.body);
+    if (!verdict.note.empty())
+        verdict.message.clear();
     return verdict;
 }
 
 // --- everything else ------------------------------------------------------------------------
 
-Verdict bad_request(const HttpExchange& exchange, Verdict verdict) {
-    const std::optional<json> body = parse_body(exchange);
+Verdict bad_request(const Reading& reading, Verdict verdict) {
+    const std::optional<json>& body = reading.body;
     verdict.outcome = Outcome::bad_request;
-    verdict.cause = string_member(body, "cause").value_or("");
-    verdict.message = string_member(body, "message").value_or("");
+    verdict.cause = reading.member("cause").value_or("");
+    verdict.message = reading.member("message").value_or("");
     verdict.explanation = "The SP refused the order's data (400 Bad Request): the cause is for "
                           "you, the message for the customer. Fix the order and send it again.";
     if (verdict.cause.empty() && verdict.message.empty()) {
-        verdict.explanation =
-            fmt::format("The SP refused the order (400 Bad Request) without a cause: {}.",
+        verdict.explanation = end_sentence(
+            fmt::format("The SP refused the order (400 Bad Request) without a cause: {}",
                         body && body->is_object() ? std::string("the body has no \"cause\"")
                         : body                    ? fmt::format("the body is {}", json_kind(*body))
-                                                  : describe_body(exchange));
+                                                  : describe_body(reading)));
     }
     return verdict;
 }
 
-Verdict redirect(const HttpExchange& exchange, Verdict verdict) {
+Verdict redirect(const Reading& reading, Verdict verdict) {
+    const HttpExchange& exchange = reading.exchange;
     verdict.outcome = Outcome::http_error;
-    verdict.explanation = fmt::format(
-        "The SP answered {}{}. The order was not sent there: onorder follows only 307 and 308, "
-        "to the same host, and only with --location. If the new address is right, give it "
-        "with --url.",
-        status_line(exchange.http_status),
-        exchange.location.empty()
-            ? std::string(" without a Location")
-            : fmt::format(" pointing to {}", printable(exchange.location, 300)));
+    const std::string answered =
+        fmt::format("The SP answered {}{}", status_line(exchange.http_status),
+                    exchange.location.empty()
+                        ? std::string(" without a Location")
+                        : fmt::format(" pointing to {}", reading.shown(exchange.location, 300)));
+    verdict.explanation =
+        end_sentence(answered) +
+        " The order was not sent there: onorder follows only 307 and 308, to the same host, and "
+        "only with --location. If the new address is right, give it with --url.";
     return verdict;
 }
 
-Verdict unexpected_success(const HttpExchange& exchange, Verdict verdict) {
+Verdict unexpected_success(const Reading& reading, Verdict verdict) {
     verdict.outcome = Outcome::http_error;
-    verdict.cause = string_member(parse_body(exchange), "cause").value_or("");
+    verdict.headline = unexpected_answer;
+    verdict.cause = reading.member("cause").value_or("");
     verdict.explanation = fmt::format(
         "The SP answered {}, not 200 OK with a status: the order may have been processed. {}",
-        status_line(exchange.http_status), check_with_sp);
+        status_line(reading.exchange.http_status), check_with_sp);
     return verdict;
 }
 
 struct Advice {
     long status;
-    Outcome outcome;
+    Outcome outcome = Outcome::http_error;
     std::string_view advice;
+    // Instead of `advice` when the body is not the SP's JSON with a cause ("" = `advice`): the
+    // SP's own JSON proves that the address reached the SP, whatever else went wrong.
+    std::string_view not_the_sp = {};
+    bool may_have_processed = false; // a 5xx other than 503 (DESIGN §5)
 };
 
-// What to do about an error status; 5xx other than 503 may have processed the order (§5).
+// What to do about an error status.
 constexpr Advice advice_table[] = {
-    {401, Outcome::auth,
-     "Check --user and the password (ONORDER_PASSWORD, --password-file, --netrc)."},
-    {403, Outcome::auth, "These credentials may not place this order: ask the SP for access."},
-    {404, Outcome::http_error, "Check --url and --order-path: the SP has no such endpoint."},
-    {405, Outcome::http_error, "Check --url and --order-path: this is not the order endpoint."},
-    {409, Outcome::http_error,
-     "The order conflicts with what the SP has: a service of the same type is already active, "
-     "or the service type is claimed by another SP."},
-    {413, Outcome::http_error, "The SP finds the order too large."},
-    {415, Outcome::http_error, "The SP did not accept a JSON body."},
-    {429, Outcome::http_error,
-     "The SP is limiting the request rate and did not process the order: send it again later, "
-     "or more slowly (--rate, --parallel)."},
-    {500, Outcome::http_error,
-     "The SP failed while handling the order and may have processed it. "},
-    {501, Outcome::http_error,
-     "The SP does not implement this endpoint: check --url and --order-path."},
-    {502, Outcome::http_error,
-     "A gateway in front of the SP failed; the order may have reached "
-     "the SP. "},
-    {503, Outcome::http_error,
-     "The SP is unavailable and did not process the order: send it again later."},
-    {504, Outcome::http_error,
-     "A gateway in front of the SP timed out; the order may have "
-     "reached the SP. "},
+    {.status = 401,
+     .outcome = Outcome::auth,
+     .advice = "Check --user and the password (ONORDER_PASSWORD, --password-file, --netrc)."},
+    {.status = 403,
+     .outcome = Outcome::auth,
+     .advice = "These credentials may not place this order: ask the SP for access."},
+    {.status = 404,
+     .advice = "The SP did not find what the order refers to.",
+     .not_the_sp = "Check --url and --order-path: the SP has no such endpoint."},
+    {.status = 405,
+     .advice = "The SP does not take orders by POST at this address.",
+     .not_the_sp = "Check --url and --order-path: this is not the order endpoint."},
+    {.status = 409,
+     .advice = "The order conflicts with what the SP has: a service of the same type is already "
+               "active, or the service type is claimed by another SP."},
+    {.status = 413, .advice = "The SP finds the order too large."},
+    {.status = 415, .advice = "The SP did not accept a JSON body."},
+    {.status = 429,
+     .advice = "The SP is limiting the request rate and did not process the order: send it "
+               "again later."},
+    {.status = 500,
+     .advice = "The SP failed while handling the order and may have processed it.",
+     .may_have_processed = true},
+    {.status = 501,
+     .advice = "The SP does not implement the endpoint the order was sent to.",
+     .not_the_sp = "The SP does not implement this endpoint: check --url and --order-path."},
+    {.status = 502,
+     .advice = "A gateway in front of the SP failed; the order may have reached the SP.",
+     .may_have_processed = true},
+    {.status = 503,
+     .advice = "The SP is unavailable and did not process the order: send it again later."},
+    {.status = 504,
+     .advice = "A gateway in front of the SP timed out; the order may have reached the SP.",
+     .may_have_processed = true},
 };
 
-std::string advice_for(long status) {
+const Advice* advice_row(long status) {
     for (const Advice& row : advice_table) {
-        if (row.status == status) {
-            return row.advice.ends_with(' ') ? std::string(row.advice) + std::string(check_with_sp)
-                                             : std::string(row.advice);
-        }
+        if (row.status == status)
+            return &row;
+    }
+    return nullptr;
+}
+
+std::string advice_for(long status, bool sp_cause) {
+    if (const Advice* row = advice_row(status)) {
+        const std::string_view advice =
+            sp_cause || row->not_the_sp.empty() ? row->advice : row->not_the_sp;
+        return row->may_have_processed ? fmt::format("{} {}", advice, check_with_sp)
+                                       : std::string(advice);
     }
     if (status >= 500) {
         return fmt::format("The SP may have processed the order. {}", check_with_sp);
@@ -260,28 +327,26 @@ std::string advice_for(long status) {
     return "The SP did not accept the request.";
 }
 
-Verdict error_status(const HttpExchange& exchange, Verdict verdict) {
-    const std::optional<json> body = parse_body(exchange);
-    verdict.outcome = Outcome::http_error;
-    for (const Advice& row : advice_table) {
-        if (row.status == exchange.http_status)
-            verdict.outcome = row.outcome;
-    }
-    verdict.cause = string_member(body, "cause").value_or("");
-    std::string explanation = fmt::format("The SP answered {}", status_line(exchange.http_status));
+Verdict error_status(const Reading& reading, Verdict verdict) {
+    const long status = reading.exchange.http_status;
+    const Advice* row = advice_row(status);
+    verdict.outcome = row != nullptr ? row->outcome : Outcome::http_error;
+    verdict.cause = reading.member("cause").value_or("");
+    std::string answered = fmt::format("The SP answered {}", status_line(status));
     if (!verdict.cause.empty()) {
-        explanation += fmt::format(", cause: {}", verdict.cause);
-    } else if (!body) {
-        explanation += fmt::format("; {}", describe_body(exchange));
+        answered += fmt::format(", cause: {}", verdict.cause);
+    } else if (!reading.body) {
+        answered += fmt::format("; {}", describe_body(reading));
     }
-    verdict.explanation = fmt::format("{}. {}", explanation, advice_for(exchange.http_status));
+    verdict.explanation =
+        fmt::format("{} {}", end_sentence(answered), advice_for(status, !verdict.cause.empty()));
     return verdict;
 }
 
 struct StatusRule {
     long first;
     long last;
-    Verdict (*interpret)(const HttpExchange&, Verdict);
+    Verdict (*interpret)(const Reading&, Verdict);
 };
 
 // First match wins (DESIGN §4).
@@ -319,26 +384,34 @@ constexpr CurlCause not_sent_causes[] = {
     {CURLE_LOGIN_DENIED, "The credentials were refused: check --user and the password."},
 };
 
-Verdict not_sent(const HttpExchange& exchange, Verdict verdict) {
+Verdict not_sent(const Reading& reading, Verdict verdict) {
+    const HttpExchange& exchange = reading.exchange;
     verdict.outcome = Outcome::no_connection;
     std::string_view words = "The request could not be sent.";
     for (const CurlCause& row : not_sent_causes) {
         if (row.code == exchange.curl_code)
             words = row.words;
     }
-    verdict.cause = printable(exchange.curl_error, 300);
+    verdict.cause = reading.shown(exchange.curl_error, 300);
     verdict.explanation =
         fmt::format("{}{} The order was not sent.", words,
                     verdict.cause.empty() ? std::string() : fmt::format(" ({})", verdict.cause));
     return verdict;
 }
 
-Verdict maybe_sent(const HttpExchange& exchange, Verdict verdict) {
+Verdict maybe_sent(const Reading& reading, Verdict verdict) {
+    const HttpExchange& exchange = reading.exchange;
     verdict.outcome = Outcome::unknown;
-    verdict.cause = printable(exchange.curl_error, 300);
-    const std::string_view what = exchange.curl_code == CURLE_OPERATION_TIMEDOUT
-                                      ? "No complete answer came from the SP in time (--timeout)"
-                                      : "The connection was lost before the SP's answer came";
+    verdict.cause = reading.shown(exchange.curl_error, 300);
+    // DESIGN §4: an answer cut short is no answer, whatever status it began with.
+    verdict.http_status = 0;
+    const bool begun = exchange.http_status > 0;
+    std::string what = exchange.curl_code == CURLE_OPERATION_TIMEDOUT
+                           ? "No complete answer came from the SP in time (--timeout)"
+                       : begun ? "The connection was lost in the middle of the SP's answer"
+                               : "The connection was lost before the SP's answer came";
+    if (begun)
+        what += fmt::format(", which had begun {}", status_line(exchange.http_status));
     verdict.explanation = fmt::format(
         "{}{}. The order may have reached the SP and been processed; check with the SP before "
         "sending it again.",
@@ -414,24 +487,25 @@ std::string_view status_meaning(long http_status) {
     return "";
 }
 
-Verdict interpret(const HttpExchange& exchange) {
+Verdict interpret(const HttpExchange& exchange, const Redactor& redactor) {
+    const Reading reading(exchange, redactor);
     Verdict verdict;
     verdict.http_status = exchange.http_status;
     verdict.elapsed = exchange.elapsed;
     switch (exchange.reach) {
     case HttpExchange::Reach::not_sent:
-        return not_sent(exchange, std::move(verdict));
+        return not_sent(reading, std::move(verdict));
     case HttpExchange::Reach::maybe_sent:
-        return maybe_sent(exchange, std::move(verdict));
+        return maybe_sent(reading, std::move(verdict));
     case HttpExchange::Reach::answered:
         break;
     }
     for (const StatusRule& rule : status_rules) {
         if (exchange.http_status >= rule.first && exchange.http_status <= rule.last) {
-            return rule.interpret(exchange, std::move(verdict));
+            return rule.interpret(reading, std::move(verdict));
         }
     }
-    return error_status(exchange, std::move(verdict));
+    return error_status(reading, std::move(verdict));
 }
 
 } // namespace onorder

@@ -54,12 +54,19 @@ void find_connection(
 // two ends, which httplib recorded in the request — and shuts it down in both directions: the
 // client gets a FIN and no data ("Empty reply from server"); httplib's later write fails
 // (SIGPIPE is ignored) and it closes the descriptor as usual, so nothing is closed twice.
-bool drop_connection(const httplib::Request& request) {
+bool drop_connection(const httplib::Request& request, std::string_view last_bytes) {
     bool dropped = false;
     find_connection([&](int fd, const Endpoint& here, const Endpoint& there) {
         if (here.port != request.local_port || there.port != request.remote_port ||
             here.address != request.local_addr || there.address != request.remote_addr)
             return false;
+        // The handler runs on this connection's thread, so nothing else writes to it meanwhile.
+        while (!last_bytes.empty()) {
+            const ssize_t sent = send(fd, last_bytes.data(), last_bytes.size(), MSG_NOSIGNAL);
+            if (sent <= 0)
+                break;
+            last_bytes.remove_prefix(static_cast<std::size_t>(sent));
+        }
         dropped = shutdown(fd, SHUT_RDWR) == 0;
         return true;
     });

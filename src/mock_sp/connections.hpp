@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace httplib {
@@ -13,9 +14,11 @@ struct Request;
 namespace onorder::mock {
 
 // Shuts down the connection `request` arrived on, so that the client sees it closed before a
-// single byte of response: a request that reached the SP and got no answer, which a client must
-// report as "outcome unknown" (DESIGN §5). Returns false when the connection was not found.
-bool drop_connection(const httplib::Request& request);
+// single byte of response — or, with `last_bytes`, right after those raw bytes (over plain HTTP:
+// the start of an answer cut short): a request that reached the SP and got no whole answer, which
+// a client must report as "outcome unknown" (DESIGN §4, §5). Returns false when the connection was
+// not found.
+bool drop_connection(const httplib::Request& request, std::string_view last_bytes = {});
 
 // Knows which connections are between requests, so that a stop closes an idle keep-alive
 // connection at once instead of waiting out its keep-alive timeout, and lets an answer being

@@ -189,7 +189,9 @@ std::string Routes::post_order(const Request& request, Response& response, bool 
     const std::optional<std::string> offering =
         string_at(*parsed.document, "/products/0/offeringId");
     const Scenario& scenario = redirected ? default_scenario() : choose_scenario(offering);
-    const Answer answer = make_answer(scenario, settings_.answers, posts);
+    const Answer answer = make_answer(
+        scenario, settings_.answers, posts,
+        string_at(*parsed.document, "/customerDetails/personalIdentityNumber").value_or(""));
     detail += fmt::format(" offeringId={} scenario={}", log_.client_text(offering.value_or("-")),
                           answer.scenario);
     return respond(request, response, answer, std::move(detail));
@@ -209,6 +211,9 @@ std::string Routes::respond(const Request& request, Response& response, const An
     case Behaviour::drop:
         return detail + (drop_connection(request) ? " dropped, no answer"
                                                   : " could not drop the connection");
+    case Behaviour::cut_short:
+        return detail + (drop_connection(request, answer.body) ? " dropped in the headers"
+                                                               : " could not drop the connection");
     case Behaviour::slow:
         std::this_thread::sleep_for(settings_.answers.delay);
         break;

@@ -4,6 +4,8 @@
 #include <array>
 #include <ctime>
 
+#include <nlohmann/json.hpp>
+
 namespace onorder::mock {
 namespace {
 
@@ -24,6 +26,12 @@ constexpr std::array scenario_table{
         .body =
             R"({"status":"RECEIVED","message":"Thank you! Your order has been received and the service will be delivered as requested."})",
         .summary = "200 RECEIVED"},
+    Scenario{.name = "mock-no-message",
+             .body = R"({"status":"ACTIVATED"})",
+             .summary = "200 ACTIVATED without a message"},
+    Scenario{.name = "mock-rejected-bare",
+             .body = R"({"status":"REJECTED","message":null})",
+             .summary = "200 REJECTED with a null message"},
     Scenario{
         .name = "mock-rejected",
         .body =
@@ -35,6 +43,13 @@ constexpr std::array scenario_table{
         .body =
             R"({"cause":"Unknown service: 'mock-400'","message":"The service you ordered is not available. Please contact customer service."})",
         .summary = "400 with cause and message"},
+    Scenario{
+        .name = "mock-400-echo",
+        .http_status = 400,
+        .body =
+            R"({"cause":"Customer {pin} already has this service; so has organisation 556677-8899","message":"The customer with identity number {pin} already has this service."})",
+        .echoes_identity_number = true,
+        .summary = "400 whose cause and message repeat the order's identity number in full"},
     Scenario{.name = "mock-400-cause",
              .http_status = 400,
              .body = R"({"cause":"Another Service of ServiceType 'Broadband' is already active."})",
@@ -103,6 +118,11 @@ constexpr std::array scenario_table{
     Scenario{.name = "mock-drop",
              .behaviour = Behaviour::drop,
              .summary = "reads and counts the order, then closes the connection without answering"},
+    Scenario{.name = "mock-cut-headers",
+             .body = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+             .behaviour = Behaviour::cut_short,
+             .summary = "reads and counts the order, sends a status line and one header, then "
+                        "closes the connection (plain HTTP)"},
     Scenario{.name = "mock-html",
              .http_status = 502,
              .body = html_error_page,
@@ -158,6 +178,17 @@ std::string http_date_in_two_seconds() {
     return std::string(text.data(), length);
 }
 
+// The order's number as an SP that echoes it writes it: in full, JSON-escaped.
+std::string replace_pin(std::string body, std::string_view identity_number) {
+    const std::string pin = nlohmann::json(std::string(identity_number)).dump();
+    const std::string_view unquoted = std::string_view(pin).substr(1, pin.size() - 2);
+    constexpr std::string_view placeholder = "{pin}";
+    for (std::size_t at = body.find(placeholder); at != std::string::npos;
+         at = body.find(placeholder, at + unquoted.size()))
+        body.replace(at, placeholder.size(), unquoted);
+    return body;
+}
+
 } // namespace
 
 std::span<const Scenario> all_scenarios() {
@@ -183,7 +214,7 @@ std::vector<std::string> scenario_names() {
 }
 
 Answer make_answer(const Scenario& chosen, const AnswerSettings& settings,
-                   std::size_t posts_of_this_order) {
+                   std::size_t posts_of_this_order, std::string_view identity_number) {
     const Scenario& scenario =
         chosen.first_post_only && posts_of_this_order > 1 ? default_scenario() : chosen;
     Answer answer;
@@ -194,6 +225,8 @@ Answer make_answer(const Scenario& chosen, const AnswerSettings& settings,
         scenario.content_type.empty() ? "application/json" : std::string(scenario.content_type);
     answer.body =
         scenario.behaviour == Behaviour::oversized ? oversized_body() : std::string(scenario.body);
+    if (scenario.echoes_identity_number)
+        answer.body = replace_pin(answer.body, identity_number);
     if (scenario.http_status == 401)
         answer.headers.emplace_back("WWW-Authenticate", R"(Basic realm="onorder-mock-sp")");
     if (!scenario.location.empty())

@@ -16,6 +16,7 @@ enum class Behaviour {
     answer,    // send it at once
     slow,      // sleep --delay-ms first
     drop,      // close the connection without sending a byte of it
+    cut_short, // write the body raw on the socket (the start of an answer), then close
     oversized, // replace the body by one of 10 MiB
 };
 
@@ -33,6 +34,7 @@ struct Scenario {
     std::string_view location{};     // for redirects
     RetryAfter retry_after = RetryAfter::none;
     bool first_post_only = false; // later POSTs of the same order are answered as mock-activated
+    bool echoes_identity_number = false; // "{pin}" in the body: the order's personalIdentityNumber
     Behaviour behaviour = Behaviour::answer;
     std::string_view summary{}; // one line for --list-scenarios
 };
@@ -58,7 +60,8 @@ struct Answer {
 };
 
 // `posts_of_this_order` counts this POST: 1 the first time the order arrives.
+// `identity_number` is the order's customerDetails.personalIdentityNumber ("" when none).
 Answer make_answer(const Scenario& scenario, const AnswerSettings& settings,
-                   std::size_t posts_of_this_order);
+                   std::size_t posts_of_this_order, std::string_view identity_number = {});
 
 } // namespace onorder::mock

@@ -86,6 +86,38 @@ class MockSp(TestCase):
         self.assertEqual(after["by_access_id"]["MOCK-count-1"], 3)
         self.assertIn(3, after["by_fingerprint"].values())
 
+    def test_400_echo_repeats_the_orders_identity_number(self):
+        order = order_with("mock-400-echo", "MOCK-echo-1")
+        order["customerDetails"]["personalIdentityNumber"] = "19121212-1212"
+        status, _, body = request(self.order_url, "POST", json.dumps(order))
+        self.assertEqual(status, 400)
+        answer = json.loads(body)
+        self.assertIn("19121212-1212", answer["cause"])
+        self.assertIn("556677-8899", answer["cause"])
+        self.assertIn("19121212-1212", answer["message"])
+
+    def test_answers_without_a_message(self):
+        for offering, expected in (("mock-no-message", {"status": "ACTIVATED"}),
+                                   ("mock-rejected-bare", {"status": "REJECTED", "message": None})):
+            with self.subTest(offering):
+                status, _, body = request(self.order_url, "POST", json.dumps(order_with(offering)))
+                self.assertEqual((status, json.loads(body)), (200, expected))
+
+    def test_cut_headers_sends_a_status_line_and_a_header_then_closes(self):
+        import socket
+        from urllib.parse import urlsplit
+        order = json.dumps(order_with("mock-cut-headers", "MOCK-cut-1")).encode()
+        address = urlsplit(self.mock.url)
+        with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+            connection.sendall(b"POST /2.5/sp_spec/order/ HTTP/1.1\r\nHost: x\r\nAuthorization: " +
+                               AUTH.encode() + b"\r\nContent-Type: application/json\r\n" +
+                               b"Content-Length: " + str(len(order)).encode() + b"\r\n\r\n" + order)
+            received = b""
+            while chunk := connection.recv(4096):
+                received += chunk
+        self.assertEqual(received, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+        self.assertEqual(self.mock.received()["by_access_id"]["MOCK-cut-1"], 1)
+
     def test_refuses_a_host_that_is_not_loopback(self):
         result = subprocess.run([MOCK_SP, "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True,
                                 timeout=10)

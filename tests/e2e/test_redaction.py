@@ -36,6 +36,37 @@ class Redaction(TestCase):
                     self.check(run("submit", "--url", self.mock.url, "--user", USER, *mode, self.order(offering),
                                    env=ENV), code)
 
+    def test_identity_numbers_the_sp_echoes_are_masked(self):
+        # mock-400-echo repeats the order's PIN in its cause and message, and names another
+        # valid-shaped (organisation) number.
+        others = ("556677-8899", "5566778899")
+        for mode in ((), ("--output", "json"), ("-v",), ("-v", "--output", "json")):
+            with self.subTest(mode=mode):
+                result = run("submit", "--url", self.mock.url, "--user", USER, *mode,
+                             self.order("mock-400-echo"), env=ENV)
+                self.check(result, 4)
+                for number in others:
+                    self.assertNotIn(number, result.all)
+                self.assertIn("19821105-****", result.out)
+                self.assertIn("556677-****", result.out)
+                if "-v" in mode:
+                    self.assertIn("19821105-****", result.err)
+                    self.assertIn("556677-****", result.err)
+
+    def test_unmask_shows_what_the_sp_sent(self):
+        for mode in ((), ("--output", "json"), ("-v",)):
+            with self.subTest(mode=mode):
+                result = run("submit", "--url", self.mock.url, "--user", USER, "--unmask", *mode,
+                             self.order("mock-400-echo"), env=ENV)
+                self.assertExit(result, 4)
+                self.assertIn(PIN, result.out)
+                self.assertIn("556677-8899", result.out)
+                if "-v" in mode:
+                    self.assertIn(PIN, result.err)
+                    self.assertIn("556677-8899", result.err)
+                self.assertNotIn(PASSWORD, result.all)
+                self.assertNotIn(BASIC, result.all)
+
     def test_verbose_really_traces(self):
         result = run("submit", "--url", self.mock.url, "--user", USER, "-v", self.order("plain"), env=ENV)
         self.check(result, 0)

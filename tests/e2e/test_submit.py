@@ -47,6 +47,54 @@ class Submit(TestCase):
                 self.assertTrue(line["message"])
                 self.assertEqual(self.received(), 1)
 
+    def human(self, offering, *flags):
+        path = self.write("order.json", json.dumps(order_with(offering)))
+        result = run("submit", "--url", self.mock.url, "--user", "acme", *flags, path,
+                     env={"ONORDER_PASSWORD": PASSWORD})
+        self.assertNoSecrets(result.all, PASSWORD)
+        return result
+
+    def test_accepted_without_a_message_is_accepted_with_a_note(self):
+        result = self.submit("mock-no-message")
+        self.assertExit(result, 0)
+        line = self.verdict(result)
+        self.assertEqual((line["outcome"], line["status"]), ("accepted", "ACTIVATED"))
+        self.assertNotIn("message", line)
+        human = self.human("mock-no-message")
+        self.assertExit(human, 0)
+        self.assertTrue(human.out.startswith("Accepted (ACTIVATED)"), human.out)
+        self.assertIn("no message for the customer", human.out)
+        self.assertNotIn("Tell the customer", human.out)
+
+    def test_rejected_without_a_message_is_rejected_with_a_note(self):
+        result = self.submit("mock-rejected-bare")
+        self.assertExit(result, 1)
+        self.assertEqual(self.verdict(result)["outcome"], "rejected")
+        human = self.human("mock-rejected-bare")
+        self.assertExit(human, 1)
+        self.assertIn("no message for the customer", human.out)
+
+    def test_a_status_outside_the_spec_is_headed_unexpected_answer(self):
+        human = self.human("mock-unknown-status")
+        self.assertExit(human, 6)
+        self.assertTrue(human.out.startswith("Unexpected answer (PENDING)"), human.out)
+        self.assertNotIn("HTTP error", human.out)
+        self.assertEqual(self.verdict(self.submit("mock-unknown-status"))["outcome"], "http_error")
+
+    def test_404_with_the_sps_cause_shows_it_and_does_not_blame_the_url(self):
+        human = self.human("mock-404")
+        self.assertExit(human, 6)
+        self.assertIn("Cause (for you, not the customer): Object not found: no such access", human.out)
+        self.assertNotIn("--url", human.out)
+        self.assertNotIn("--order-path", human.out)
+
+    def test_advice_names_no_flag_that_does_not_exist(self):
+        human = self.human("mock-429", "--retries", "0")
+        self.assertExit(human, 6)
+        self.assertNotIn("--rate", human.out)
+        self.assertNotIn("--parallel", human.out)
+        self.assertNotIn("..", human.out)
+
     def test_json_line_has_the_documented_fields(self):
         line = self.verdict(self.submit("plain"))
         for field in ("source", "index", "outcome", "status", "message", "http", "attempts", "ms"):
@@ -138,6 +186,14 @@ class Submit(TestCase):
         result = self.submit("mock-drop")
         self.assertExit(result, 8)
         self.assertEqual(self.verdict(result)["outcome"], "unknown")
+        self.assertEqual(self.received(), 1)
+
+    def test_connection_closed_in_the_answer_headers_is_unknown(self):
+        result = self.submit("mock-cut-headers")
+        self.assertExit(result, 8)
+        line = self.verdict(result)
+        self.assertEqual((line["outcome"], line["attempts"], line["http"]), ("unknown", 1, 0))
+        self.assertIn("headers", line["explanation"])
         self.assertEqual(self.received(), 1)
 
     def test_unknown_outcome_tells_the_operator_to_check(self):
@@ -258,6 +314,32 @@ class Interrupt(TestCase):
             [line] = [json.loads(l) for l in out.splitlines()]
             self.assertEqual((line["http"], line["attempts"]), (429, 1))
             self.assertEqual(mock.received()["by_access_id"][access_id], 1)
+
+
+class RetryAfterTooLong(TestCase):
+    """A Retry-After longer than --max-retry-wait is obeyed by not sending again at all."""
+
+    def test_gives_up_at_once_and_says_when(self):
+        import re
+        with MockSP("--retry-after", "99999999") as mock:
+            access_id = f"W-{uuid.uuid4().hex[:8]}"
+            path = self.write("order.json", json.dumps(order_with("mock-429", access_id)))
+            started = time.monotonic()
+            result = run("submit", "--url", mock.url, "--output", "json", path, timeout=30)
+            elapsed = time.monotonic() - started
+            self.assertExit(result, 6)
+            [line] = result.json_lines()
+            self.assertEqual((line["outcome"], line["http"], line["attempts"]), ("http_error", 429, 1))
+            self.assertEqual(mock.received()["by_access_id"][access_id], 1, "nothing may be sent again")
+            self.assertLess(elapsed, 20, "no wait before giving up")
+            self.assertIn("did not process the order", line["explanation"])
+            self.assertIn("99999999 s", line["explanation"])
+            self.assertRegex(line["explanation"], r"not before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+            human = run("submit", "--url", mock.url, path, timeout=30)
+            self.assertExit(human, 6)
+            self.assertRegex(human.out, r"not before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+            self.assertEqual(mock.received()["by_access_id"][access_id], 2)
 
 
 class Connection(TestCase):

@@ -3,18 +3,10 @@
 #include <onorder/http_client.hpp>
 #include <onorder/submit.hpp>
 
+#include "loopback_server.hpp"
+
 #include <curl/curl.h>
 #include <doctest/doctest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <mutex>
-#include <thread>
 
 using namespace onorder;
 using namespace std::chrono_literals;
@@ -22,139 +14,14 @@ using Reach = HttpExchange::Reach;
 
 namespace {
 
-struct Reply {
-    std::string bytes;  // sent as is
-    bool close = false; // close the connection without answering
-    bool hang = false;  // never answer
-};
-
-Reply json_reply(int status, std::string_view body, std::string_view extra_headers = "") {
-    return {"HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\n" +
-            std::string(extra_headers) + "Content-Length: " + std::to_string(body.size()) +
-            "\r\n\r\n" + std::string(body)};
+// The default: every identity number the SP sends is masked.
+Verdict interpret(const HttpExchange& exchange) {
+    return onorder::interpret(exchange, Redactor{});
 }
 
-class LoopbackServer {
-  public:
-    using Handler = std::function<Reply(int index, const std::string& request)>;
-
-    explicit LoopbackServer(Handler handler) : handler_(std::move(handler)) {
-        listener_ = socket(AF_INET, SOCK_STREAM, 0);
-        REQUIRE(listener_ >= 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(listen(listener_, 8) == 0);
-        socklen_t length = sizeof address;
-        getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-        thread_ = std::thread([this] { run(); });
-    }
-
-    ~LoopbackServer() {
-        stop_ = true;
-        thread_.join();
-        close(listener_);
-    }
-
-    std::string url(std::string_view path = "/") const {
-        return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
-    }
-
-    std::vector<std::string> requests() const {
-        const std::lock_guard lock(mutex_);
-        return requests_;
-    }
-
-  private:
-    bool wait_readable(int fd) const {
-        pollfd entry{fd, POLLIN, 0};
-        while (!stop_) {
-            if (poll(&entry, 1, 20) > 0)
-                return true;
-        }
-        return false;
-    }
-
-    // One request: headers, then Content-Length bytes of body. False when the peer is gone.
-    bool read_request(int fd, std::string& buffer, std::string& request) const {
-        std::size_t need = std::string::npos;
-        while (true) {
-            const std::size_t end = buffer.find("\r\n\r\n");
-            if (end != std::string::npos && need == std::string::npos) {
-                need = end + 4;
-                const std::size_t at = buffer.find("Content-Length: ");
-                if (at != std::string::npos && at < end)
-                    need += std::stoul(buffer.substr(at + 16));
-            }
-            if (buffer.size() >= need) {
-                request = buffer.substr(0, need);
-                buffer.erase(0, need);
-                return true;
-            }
-            char chunk[4096];
-            if (!wait_readable(fd))
-                return false;
-            const ssize_t got = recv(fd, chunk, sizeof chunk, 0);
-            if (got <= 0)
-                return false;
-            buffer.append(chunk, static_cast<std::size_t>(got));
-        }
-    }
-
-    void serve(int fd) {
-        std::string buffer;
-        std::string request;
-        while (read_request(fd, buffer, request)) {
-            int index = 0;
-            {
-                const std::lock_guard lock(mutex_);
-                index = static_cast<int>(requests_.size());
-                requests_.push_back(request);
-            }
-            const Reply reply = handler_(index, request);
-            if (reply.close)
-                break;
-            if (reply.hang) {
-                char byte = 0;
-                while (wait_readable(fd) && recv(fd, &byte, 1, 0) > 0) {
-                }
-                break;
-            }
-            std::string_view rest = reply.bytes;
-            while (!rest.empty()) {
-                const ssize_t sent = send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
-                if (sent <= 0)
-                    break;
-                rest.remove_prefix(static_cast<std::size_t>(sent));
-            }
-            if (!rest.empty())
-                break;
-        }
-        close(fd);
-    }
-
-    // A thread per connection: a client that keeps its connection alive must not block others.
-    void run() {
-        std::vector<std::thread> connections;
-        while (wait_readable(listener_)) {
-            const int fd = accept(listener_, nullptr, nullptr);
-            if (fd >= 0)
-                connections.emplace_back([this, fd] { serve(fd); });
-        }
-        for (std::thread& connection : connections)
-            connection.join();
-    }
-
-    Handler handler_;
-    int listener_ = -1;
-    int port_ = 0;
-    std::atomic<bool> stop_{false};
-    mutable std::mutex mutex_;
-    std::vector<std::string> requests_;
-    std::thread thread_;
-};
+using loopback::json_reply;
+using loopback::LoopbackServer;
+using loopback::Reply;
 
 bool contains(std::string_view text, std::string_view part) {
     return text.find(part) != std::string_view::npos;
@@ -230,6 +97,53 @@ TEST_SUITE("http_client") {
         CHECK_FALSE(contains(all, "pa55word"));
     }
 
+    TEST_CASE("the trace masks what the exchange's redactor masks, and never the credentials") {
+        LoopbackServer server([](int, const std::string&) {
+            return json_reply(400, R"({"cause":"pin +8211059954 is 19821105-9954"})",
+                              "X-Customer: +8211059954\r\n");
+        });
+        std::vector<std::string> lines;
+        ConnectionOptions options;
+        options.user = "co-user";
+        options.password = "pa55word";
+        options.trace = [&](std::string_view line) { lines.emplace_back(line); };
+        Redactor client_redactor;
+        client_redactor.add_secret(options.password);
+        HttpClient client(options, client_redactor);
+        const auto trace_of = [&](const Redactor& redactor) {
+            lines.clear();
+            client.post_json(server.url(), R"({"pin":"19821105-9954","pw":"pa55word"})", redactor);
+            std::string all;
+            for (const std::string& line : lines)
+                all += line + "\n";
+            return all;
+        };
+
+        Redactor order_redactor = client_redactor;
+        order_redactor.add_identity_number("19821105-9954");
+        const std::string masked = trace_of(order_redactor);
+        CAPTURE(masked);
+        CHECK(contains(masked, "< X-Customer: +821105****"));
+        CHECK_FALSE(contains(masked, "8211059954"));
+        CHECK_FALSE(contains(masked, "-9954"));
+        CHECK_FALSE(contains(masked, "Y28tdXNlcjpwYTU1d29yZA=="));
+        CHECK_FALSE(contains(masked, "pa55word"));
+
+        order_redactor.show_identity_numbers();
+        const std::string unmasked = trace_of(order_redactor);
+        CAPTURE(unmasked);
+        CHECK(contains(unmasked, "< X-Customer: +8211059954"));
+        CHECK(contains(unmasked, "19821105-9954"));
+        CHECK_FALSE(contains(unmasked, "Y28tdXNlcjpwYTU1d29yZA=="));
+        CHECK_FALSE(contains(unmasked, "pa55word"));
+
+        // Even a redactor without the client's secrets cannot show the credentials.
+        Redactor bare;
+        bare.show_identity_numbers();
+        const std::string without_secrets = trace_of(bare);
+        CHECK_FALSE(contains(without_secrets, "Y28tdXNlcjpwYTU1d29yZA=="));
+    }
+
     TEST_CASE("a body over 1 MiB is cut off, and the answer still counts") {
         LoopbackServer server([](int, const std::string&) {
             return json_reply(200, "\"" + std::string(2 * max_response_bytes, 'x') + "\"");
@@ -262,6 +176,52 @@ TEST_SUITE("http_client") {
         CHECK(exchange.reach == Reach::maybe_sent);
         CHECK(exchange.curl_code == CURLE_GOT_NOTHING);
         CHECK(server.requests().size() == 1);
+    }
+
+    TEST_CASE("an answer cut off in its headers is no answer: maybe sent") {
+        for (const std::string cut :
+             {"HTTP/1.1 200 OK\r\n", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Tr",
+              "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"}) {
+            CAPTURE(cut);
+            LoopbackServer server([&](int, const std::string&) { return Reply{cut, true}; });
+            HttpClient client(ConnectionOptions{}, Redactor{});
+            const HttpExchange exchange = client.post_json(server.url(), "{}");
+            CHECK(exchange.reach == Reach::maybe_sent);
+            CHECK(exchange.curl_code != CURLE_OK);
+            CHECK(contains(exchange.curl_error, "headers"));
+            CHECK(server.requests().size() == 1);
+            CHECK(interpret(exchange).outcome == Outcome::unknown);
+        }
+    }
+
+    TEST_CASE("an answer cut off in its body is no answer: maybe sent") {
+        LoopbackServer server([](int, const std::string&) {
+            return Reply{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         "Content-Length: 100\r\n\r\n{\"status\":",
+                         true};
+        });
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        const HttpExchange exchange = client.post_json(server.url(), "{}");
+        CHECK(exchange.reach == Reach::maybe_sent);
+        CHECK(exchange.curl_code == CURLE_PARTIAL_FILE);
+        CHECK(interpret(exchange).outcome == Outcome::unknown);
+    }
+
+    TEST_CASE("a body without Content-Length ends where the connection closes: answered") {
+        const std::string body = R"({"status":"ACTIVATED","message":"ok"})";
+        LoopbackServer server([&](int, const std::string&) {
+            return Reply{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         "Connection: close\r\n\r\n" +
+                             body,
+                         true};
+        });
+        HttpClient client(ConnectionOptions{}, Redactor{});
+        const HttpExchange exchange = client.post_json(server.url(), "{}");
+        CHECK(exchange.reach == Reach::answered);
+        CHECK(exchange.curl_code == CURLE_OK);
+        CHECK(exchange.body == body);
+        CHECK(interpret(exchange).outcome == Outcome::accepted);
     }
 
     TEST_CASE("a kept-alive connection that dies is not silently used to send the order again") {
@@ -341,11 +301,13 @@ TEST_SUITE("http_client") {
         RetryPolicy policy;
         policy.retries = 2;
         std::vector<std::chrono::milliseconds> sleeps;
-        const Verdict verdict =
-            submit_order(client, server.url(), "{}", policy, [&](std::chrono::milliseconds d) {
+        const Verdict verdict = submit_order(
+            client, server.url(), "{}", policy,
+            [&](std::chrono::milliseconds d) {
                 sleeps.push_back(d);
                 return true;
-            });
+            },
+            Redactor{});
         CHECK(verdict.outcome == Outcome::http_error);
         CHECK(verdict.http_status == 503);
         CHECK(verdict.attempts == 3);
@@ -360,8 +322,9 @@ TEST_SUITE("http_client") {
                               : json_reply(200, R"({"status":"ACTIVATED","message":"Klart"})");
         });
         HttpClient client(ConnectionOptions{}, Redactor{});
-        const Verdict verdict = submit_order(client, server.url(), "{}", RetryPolicy{},
-                                             [](std::chrono::milliseconds) { return true; });
+        const Verdict verdict = submit_order(
+            client, server.url(), "{}", RetryPolicy{},
+            [](std::chrono::milliseconds) { return true; }, Redactor{});
         CHECK(verdict.outcome == Outcome::accepted);
         CHECK(verdict.attempts == 2);
         CHECK(verdict.message == "Klart");
@@ -372,11 +335,13 @@ TEST_SUITE("http_client") {
             LoopbackServer server([&](int, const std::string&) { return reply; });
             HttpClient client(ConnectionOptions{}, Redactor{});
             int sleeps = 0;
-            const Verdict verdict = submit_order(client, server.url(), "{}", RetryPolicy{},
-                                                 [&](std::chrono::milliseconds) {
-                                                     ++sleeps;
-                                                     return true;
-                                                 });
+            const Verdict verdict = submit_order(
+                client, server.url(), "{}", RetryPolicy{},
+                [&](std::chrono::milliseconds) {
+                    ++sleeps;
+                    return true;
+                },
+                Redactor{});
             CHECK(verdict.attempts == 1);
             CHECK(sleeps == 0);
             CHECK(server.requests().size() == 1);

@@ -137,3 +137,19 @@ TEST_CASE("normalise_identity_number: nothing that would be a guess") {
     CHECK_FALSE(normalise_identity_number("abc", summer_2025));
     CHECK_FALSE(normalise_identity_number("", summer_2025));
 }
+
+TEST_CASE("plausible_identity_number: 10 or 12 digits, a real date and a valid check digit") {
+    for (const char* digits :
+         {"198211059954", "8211059954", "202402291237", "2402291237", "198211659951", // day + 60
+          "8211659951", "5560360793", "165560360793", "5566778899", "198211050003"}) {
+        CAPTURE(std::string(digits));
+        CHECK(plausible_identity_number(digits));
+    }
+    for (const char* digits :
+         {"198211059955", "8211059955", "202302291238", "198211359958", "198213059951",
+          "195560360793", "1234567890", "123456789012", "000000000000", "0000000000", "19821105995",
+          "1982110599541", "82110599540", "19821105-9954", ""}) {
+        CAPTURE(std::string(digits));
+        CHECK_FALSE(plausible_identity_number(digits));
+    }
+}

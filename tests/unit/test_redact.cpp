@@ -59,6 +59,68 @@ TEST_CASE("redact: identity numbers keep their date part only") {
     CHECK(redactor.redact("19821105-99541") == "19821105-99541");
 }
 
+TEST_CASE("redact: only what could be someone's number is masked by its shape") {
+    const Redactor redactor;
+    // A real date (day + 60 for coordination numbers) and a valid check digit: masked.
+    CHECK(redactor.redact("coordination 19821165-9951") == "coordination 19821165-****");
+    CHECK(redactor.redact("org 556036-0793, 5560360793, 16556036-0793 and 165560360793") ==
+          "org 556036-****, 556036****, 16556036-**** and 16556036****");
+    CHECK(redactor.redact("19821105+9954") == "19821105+****");
+    // Error numbers, ticket ids and order numbers that are not identity numbers stay readable.
+    for (const char* text : {"Error number 1234567890", "ticket 202401011234", "ref 19821105-9955",
+                             "case 821135-9958", "id 000000000000"}) {
+        CAPTURE(std::string(text));
+        CHECK(redactor.redact(text) == text);
+    }
+}
+
+TEST_CASE("redact: the order's own numbers, whatever their shape") {
+    Redactor redactor;
+    redactor.add_order(nlohmann::json::parse(R"({"customerDetails": {
+        "personalIdentityNumber": "19821105-9954", "organizationNumber": "5566778890"}})"));
+    CHECK(redactor.redact("pin a8211059954b org 5566778890") == "pin a821105****b org 556677****");
+    Redactor as_number;
+    as_number.add_order(
+        nlohmann::json::parse(R"({"customerDetails": {"personalIdentityNumber": 198211059954}})"));
+    CHECK(as_number.redact("x8211059954x") == "x821105****x");
+    Redactor nothing;
+    nothing.add_order(nlohmann::json::parse(R"({"customerDetails": null})"));
+    nothing.add_order(nlohmann::json::parse("[]"));
+    CHECK(nothing.redact("a 1234567890") == "a 1234567890");
+}
+
+TEST_CASE("redact: --unmask shows identity numbers, never secrets") {
+    Redactor redactor;
+    redactor.add_secret("hunter2");
+    redactor.add_identity_number("19821105-9954");
+    redactor.show_identity_numbers();
+    CHECK(redactor.redact("pin 19821105-9954 pw hunter2 Authorization: Basic abc") ==
+          "pin 19821105-9954 pw **** Authorization: Basic [redacted]");
+    CHECK(redactor.redact("org 556036-0793") == "org 556036-0793");
+}
+
+TEST_CASE("redact_secrets leaves identity numbers to the caller") {
+    Redactor redactor;
+    redactor.add_secret("hunter2");
+    redactor.add_identity_number("19821105-9954");
+    CHECK(redactor.redact_secrets("19821105-9954 hunter2 Authorization: Basic abc") ==
+          "19821105-9954 **** Authorization: Basic [redacted]");
+}
+
+TEST_CASE("display: control characters cannot split a number out of the mask") {
+    const Redactor redactor;
+    CHECK(redactor.display("pin 19821105-\x01"
+                           "9954") == "pin 19821105-****");
+    CHECK(redactor.display("pin 19821105-\x1b"
+                           "9954\n") == "pin 19821105-**** ");
+    // Cut after masking: the cut never leaves part of the hidden digits.
+    CHECK(redactor.display("19821105-9954", 11) == "19821105-**…");
+    Redactor unmasked;
+    unmasked.show_identity_numbers();
+    CHECK(unmasked.display("pin 19821105-\x1b"
+                           "9954") == "pin 19821105-9954");
+}
+
 TEST_CASE("redact: a known number is masked in every shape, even where no pattern matches") {
     Redactor redactor;
     redactor.add_identity_number("19821105-9954");

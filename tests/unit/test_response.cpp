@@ -1,15 +1,24 @@
 #include <onorder/printable.hpp>
+#include <onorder/redact.hpp>
 #include <onorder/response.hpp>
 
 #include <curl/curl.h>
 #include <doctest/doctest.h>
 
+#include <regex>
+#include <set>
 #include <string>
+#include <vector>
 
 using namespace onorder;
 using Reach = HttpExchange::Reach;
 
 namespace {
+
+// The default: every identity number the SP sends is masked.
+Verdict interpret(const HttpExchange& exchange) {
+    return onorder::interpret(exchange, Redactor{});
+}
 
 HttpExchange answer(long status, std::string body, std::string content_type = "application/json") {
     HttpExchange exchange;
@@ -35,6 +44,42 @@ bool contains(const std::string& text, std::string_view part) {
 
 const std::string html_page = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
                               "<body><h1>502 Bad Gateway</h1><hr>nginx</body></html>\n";
+
+// interpret() over every status, with causes, messages and errors that end with a full stop and
+// without one, and the bodies that are not the SP's JSON.
+std::vector<Verdict> every_verdict() {
+    std::vector<Verdict> verdicts;
+    const std::vector<std::string> bodies = {
+        R"({"cause":"Object not found."})",
+        R"({"cause":"Object not found"})",
+        R"({"cause":"Bad pin.","message":"Check your number."})",
+        R"({"cause":"Bad pin","message":"Check your number"})",
+        R"({"cause":""})",
+        R"({"status":"PENDING.","message":"Wait."})",
+        R"({"status":"ACTIVATED","message":"Done."})",
+        R"({"status":"REJECTED"})",
+        R"({"status":"RECEIVED","message":5})",
+        "",
+        "{}",
+        "Service down.",
+        html_page,
+        R"({"cause":"trunc)",
+    };
+    for (long status = 100; status < 600; ++status) {
+        for (const std::string& body : bodies) {
+            HttpExchange exchange = answer(status, body);
+            exchange.location = "https://sp.example/moved.";
+            verdicts.push_back(interpret(exchange));
+        }
+    }
+    for (int code = 1; code < 100; ++code) {
+        for (const char* error : {"Connection refused.", "Connection refused", ""}) {
+            for (Reach reach : {Reach::not_sent, Reach::maybe_sent})
+                verdicts.push_back(interpret(failure(reach, code, error)));
+        }
+    }
+    return verdicts;
+}
 
 } // namespace
 
@@ -76,13 +121,54 @@ TEST_SUITE("response") {
     TEST_CASE("200 of the wrong shape") {
         CHECK(contains(interpret(answer(200, R"(["ACTIVATED"])")).explanation, "a JSON array"));
         CHECK(contains(interpret(answer(200, R"({"message":"hi"})")).explanation, "no \"status\""));
-        const Verdict no_message = interpret(answer(200, R"({"status":"ACTIVATED"})"));
-        CHECK(no_message.outcome == Outcome::http_error);
-        CHECK(contains(no_message.explanation, "without a \"message\""));
-        const Verdict bad_message =
-            interpret(answer(200, R"({"status":"RECEIVED","message":[1]})"));
-        CHECK(bad_message.outcome == Outcome::http_error);
-        CHECK(contains(bad_message.explanation, "message [1] is not a string"));
+    }
+
+    TEST_CASE("ACTIVATED or RECEIVED without a message is accepted, with a note") {
+        for (const char* body :
+             {R"({"status":"ACTIVATED"})", R"({"status":"ACTIVATED","message":null})",
+              R"({"status":"RECEIVED","message":""})", R"({"status":"RECEIVED","message":"  "})",
+              R"({"status":"ACTIVATED","message":5})", R"({"status":"RECEIVED","message":[1]})"}) {
+            CAPTURE(std::string(body));
+            const Verdict verdict = interpret(answer(200, body));
+            CHECK(verdict.outcome == Outcome::accepted);
+            CHECK(verdict.message.empty());
+            CHECK(contains(verdict.note, "no message for the customer"));
+            CHECK(verdict.headline.empty());
+        }
+    }
+
+    TEST_CASE("REJECTED without a message stays rejected, with the same note") {
+        for (const char* body :
+             {R"({"status":"REJECTED"})", R"({"status":"REJECTED","message":null})",
+              R"({"status":"REJECTED","message":""})", R"({"status":"REJECTED","message":7})"}) {
+            CAPTURE(std::string(body));
+            const Verdict verdict = interpret(answer(200, body));
+            CHECK(verdict.outcome == Outcome::rejected);
+            CHECK(contains(verdict.note, "no message for the customer"));
+        }
+    }
+
+    TEST_CASE("an answer with a message has no note") {
+        for (const char* status : {"ACTIVATED", "RECEIVED", "REJECTED"}) {
+            CAPTURE(std::string(status));
+            const Verdict verdict = interpret(
+                answer(200, std::string(R"({"status":")") + status + R"(","message":"Hej"})"));
+            CHECK(verdict.note.empty());
+        }
+    }
+
+    TEST_CASE("a 200 that is not the spec's answer is headed as an unexpected answer") {
+        for (const char* body :
+             {R"({"status":"PENDING","message":"x"})", R"({"status":5,"message":"x"})",
+              R"({"message":"x"})", "not json", R"(["ACTIVATED"])"}) {
+            CAPTURE(std::string(body));
+            const Verdict verdict = interpret(answer(200, body));
+            CHECK(verdict.outcome == Outcome::http_error);
+            CHECK(verdict.headline == "unexpected answer");
+        }
+        CHECK(interpret(answer(201, R"({"state":"RECEIVED"})")).headline == "unexpected answer");
+        CHECK(interpret(answer(404, R"({"cause":"x"})")).headline.empty());
+        CHECK(interpret(answer(200, R"({"status":"ACTIVATED","message":"x"})")).headline.empty());
     }
 
     TEST_CASE("200 with an HTML page is summarised, never dumped") {
@@ -159,6 +245,79 @@ TEST_SUITE("response") {
         }
     }
 
+    TEST_CASE("an error status with the SP's cause shows the cause, not advice about --url") {
+        for (long status : {404L, 405L, 501L}) {
+            CAPTURE(status);
+            const Verdict verdict =
+                interpret(answer(status, R"({"cause":"Object not found: no such access"})"));
+            CHECK(verdict.cause == "Object not found: no such access");
+            CHECK(contains(verdict.explanation, "no such access"));
+            CHECK_FALSE(contains(verdict.explanation, "--url"));
+            CHECK_FALSE(contains(verdict.explanation, "--order-path"));
+        }
+    }
+
+    TEST_CASE("an error status without the SP's JSON says to check --url and --order-path") {
+        for (long status : {404L, 405L, 501L}) {
+            for (const std::string& body :
+                 {html_page, std::string("Not Found"), std::string(), std::string("{}")}) {
+                CAPTURE(status);
+                CAPTURE(body);
+                const Verdict verdict = interpret(answer(status, body, "text/html"));
+                CHECK(contains(verdict.explanation, "--url"));
+                CHECK(contains(verdict.explanation, "--order-path"));
+            }
+        }
+    }
+
+    TEST_CASE("advice names only flags that onorder has") {
+        // The flags of onorder submit: src/cli/connection_options.cpp, order_options.cpp and
+        // cmd_submit.cpp.
+        const std::set<std::string> flags = {"--url",
+                                             "--order-path",
+                                             "--user",
+                                             "--password-file",
+                                             "--netrc",
+                                             "--netrc-file",
+                                             "--cacert",
+                                             "--capath",
+                                             "--cert",
+                                             "--key",
+                                             "--pinned-pubkey",
+                                             "--insecure",
+                                             "--allow-http",
+                                             "--connect-timeout",
+                                             "--timeout",
+                                             "--proxy",
+                                             "--retries",
+                                             "--max-retry-wait",
+                                             "--location",
+                                             "--header",
+                                             "--dry-run",
+                                             "--unmask",
+                                             "--verbose",
+                                             "--output",
+                                             "--fix"};
+        const std::regex flag(R"(--[a-z][a-z-]*)");
+        for (const Verdict& verdict : every_verdict()) {
+            for (auto it = std::sregex_iterator(verdict.explanation.begin(),
+                                                verdict.explanation.end(), flag);
+                 it != std::sregex_iterator(); ++it) {
+                CAPTURE(verdict.explanation);
+                CHECK(flags.contains(it->str()));
+            }
+        }
+    }
+
+    TEST_CASE("no doubled full stops, whatever the SP's cause ends with") {
+        for (const Verdict& verdict : every_verdict()) {
+            CAPTURE(verdict.explanation);
+            CHECK_FALSE(contains(verdict.explanation, ".."));
+            CHECK_FALSE(contains(verdict.explanation, ". ."));
+            CHECK_FALSE(contains(verdict.explanation, "  "));
+        }
+    }
+
     TEST_CASE("a 5xx other than 503 may have processed the order") {
         for (long status : {500L, 502L, 504L, 507L}) {
             CAPTURE(status);
@@ -223,6 +382,17 @@ TEST_SUITE("response") {
         CHECK(contains(lost.explanation, "connection was lost"));
     }
 
+    TEST_CASE("an answer cut short is no answer: no HTTP status in the verdict") {
+        HttpExchange cut = failure(Reach::maybe_sent, CURLE_RECV_ERROR,
+                                   "the connection closed in the middle of the answer's headers");
+        cut.http_status = 200;
+        const Verdict verdict = interpret(cut);
+        CHECK(verdict.outcome == Outcome::unknown);
+        CHECK(verdict.http_status == 0);
+        CHECK(contains(verdict.explanation, "200 OK"));
+        CHECK(contains(verdict.explanation, "may have reached the SP"));
+    }
+
     TEST_CASE("strings from the SP cannot reach the terminal as escapes") {
         const Verdict verdict = interpret(answer(
             200,
@@ -232,6 +402,57 @@ TEST_SUITE("response") {
         const Verdict long_cause =
             interpret(answer(400, R"({"cause":")" + std::string(5000, 'x') + "\"}"));
         CHECK(long_cause.cause.size() < 1100);
+    }
+
+    TEST_CASE("text from the SP is shown with identity numbers masked") {
+        const Redactor redactor;
+        std::vector<Verdict> verdicts = {
+            interpret(answer(400, R"({"cause":"Bad pin 19821105-9954.",)"
+                                  R"("message":"Personnummer 198211059954 är fel."})"),
+                      redactor),
+            interpret(answer(200, R"({"status":"19821105-9954","message":"x"})"), redactor),
+            interpret(answer(200, R"({"status":"REJECTED","message":"Nej, 821105-9954."})"),
+                      redactor),
+            interpret(answer(404, R"({"cause":"No access for 19821105-9954"})"), redactor),
+            interpret(answer(502, "<html><head><title>No 19821105-9954</title></head></html>",
+                             "text/html"),
+                      redactor),
+            interpret(answer(200, "pin 19821105-9954", "text/plain"), redactor),
+            interpret(answer(400, std::string(72, 'x') + " 19821105-9954", "text/plain"), redactor),
+            interpret(answer(200, R"({"status":"FOO","message":"x"})",
+                             "application/json; pin=19821105-9954"),
+                      redactor),
+            interpret(failure(Reach::maybe_sent, CURLE_RECV_ERROR, "lost 19821105-9954"), redactor),
+            interpret(failure(Reach::not_sent, CURLE_COULDNT_CONNECT, "no 19821105-9954"),
+                      redactor),
+        };
+        HttpExchange moved = answer(302, "");
+        moved.location = "https://sp.example/order/19821105-9954";
+        verdicts.push_back(interpret(moved, redactor));
+        for (const Verdict& verdict : verdicts) {
+            for (const std::string& text : {verdict.cause, verdict.message, verdict.status,
+                                            verdict.explanation, verdict.note}) {
+                CAPTURE(text);
+                CHECK_FALSE(contains(text, "9954"));
+                CHECK_FALSE(contains(text, "19821105-9"));
+            }
+        }
+        CHECK(verdicts[0].cause == "Bad pin 19821105-****.");
+        CHECK(verdicts[0].message == "Personnummer 19821105**** är fel.");
+    }
+
+    TEST_CASE("the order's own number is masked in any form; --unmask shows SP text whole") {
+        Redactor redactor;
+        redactor.add_identity_number("19821105-9954");
+        const HttpExchange echo = answer(400, R"({"cause":"pin +8211059954 and 19821105-9954",)"
+                                              R"("message":"org 556036-0793"})");
+        const Verdict masked = interpret(echo, redactor);
+        CHECK(masked.cause == "pin +821105**** and 19821105-****");
+        CHECK(masked.message == "org 556036-****");
+        redactor.show_identity_numbers();
+        const Verdict unmasked = interpret(echo, redactor);
+        CHECK(unmasked.cause == "pin +8211059954 and 19821105-9954");
+        CHECK(unmasked.message == "org 556036-0793");
     }
 
     TEST_CASE("status_meaning") {
