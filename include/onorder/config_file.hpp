@@ -1,4 +1,6 @@
-// Config files (DESIGN §2): flat TOML — `key = value` lines, no tables — read into strings.
+// Config files (DESIGN §2): TOML, read by toml++, kept flat — `key = value` only, no tables: one
+// profile per file (--profile NAME reads NAME.toml). Every key has a type; values are kept as
+// text for the settings code, with where they stand for its messages.
 #pragma once
 
 #include <map>
@@ -9,21 +11,25 @@
 namespace onorder {
 
 struct ConfigValue {
-    std::string text;               // strings as written (unescaped); numbers and booleans as text
-    std::vector<std::string> items; // arrays of strings
+    std::string text;               // a string as decoded; numbers and booleans as TOML writes them
+    std::vector<std::string> items; // an array of strings
     bool is_array = false;
     int line = 0;
+    int column = 0;
 };
 
 struct ConfigFile {
     std::string path;
     std::map<std::string, ConfigValue> values;
     bool readable_by_others = false; // group or others may read it (mode & 077)
+
+    // "FILE:LINE:COL" of a key's value, for a message about it; the path alone when not set.
+    std::string where(const std::string& key) const;
 };
 
 struct ConfigResult {
     std::optional<ConfigFile> config;
-    std::string error; // "FILE:LINE: …" when the file cannot be read or parsed
+    std::string error; // "FILE:LINE:COL: …" when the file cannot be read, parsed or typed
 };
 
 ConfigResult read_config_file(const std::string& path);

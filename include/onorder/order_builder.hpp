@@ -11,10 +11,15 @@
 
 namespace onorder {
 
-// One field set from the command line: a JSON Pointer and the value to put there.
+struct CheckedOrder;  // order_stream.hpp
+struct StreamOptions; // order_stream.hpp
+
+// One field set from the command line: a JSON Pointer, the value to put there, and the flag that
+// set it ("--phone", "--set customerDetails.x"), which problems with the field are reported under.
 struct FieldValue {
     std::string pointer;
     nlohmann::json value;
+    std::string flag = {};
 };
 
 // `--set a.b.c=VALUE` (or /a/b/c=VALUE): the path as a JSON Pointer, and VALUE as JSON when it
@@ -31,11 +36,19 @@ std::string to_json_pointer(std::string_view path);
 nlohmann::json base_order(std::chrono::system_clock::time_point now);
 
 // For an order built from fields alone: requestedDateTime defaults to the order time — as soon as
-// possible (DESIGN §2) — also when orderDateTime was given and requestedDateTime was not.
-void default_requested_time(std::vector<FieldValue>& fields);
+// possible (DESIGN §2) — also when orderDateTime was given and requestedDateTime was not. Returns
+// whether it added the default.
+bool default_requested_time(std::vector<FieldValue>& fields);
 
 // Sets each value, creating objects (and the products array) on the way. Returns false, with
 // `error`, when a path runs through a value that is not a container.
 bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields, std::string& error);
+
+// The order built from `options.fields` alone, for validate and submit alike: base_order(), coId
+// from `default_co_id` (config/environment) unless a field sets it, the fields, then --fix and
+// validation as for any order. Problems with a field carry the flag that set it. A requested time
+// that only followed the order time is not reported, or fixed, a second time: one wrong
+// --order-time is one error.
+CheckedOrder build_order(const StreamOptions& options, const std::string& default_co_id);
 
 } // namespace onorder

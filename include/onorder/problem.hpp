@@ -16,6 +16,7 @@ struct Problem {
     std::string message; // what is wrong; personal values already masked
     std::string hint;    // how to fix it ("" when there is nothing to add)
     Severity severity = Severity::error;
+    std::string flag = {}; // the command-line flag that set the field ("--phone"), when one did
 };
 
 using Problems = std::vector<Problem>;

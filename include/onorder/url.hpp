@@ -14,6 +14,10 @@ std::string order_url(std::string_view api_root, std::string_view order_path = {
 // Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).
 bool is_loopback_url(std::string_view url);
 
+// The host libcurl connects to, lower case, IPv6 without brackets; "" when the URL does not parse.
+// What a netrc entry is looked up by.
+std::string url_host(std::string_view url);
+
 // Whether two URLs share scheme, host and port: credentials go only where the user sent them.
 bool same_origin(const std::string& from, const std::string& to);
 

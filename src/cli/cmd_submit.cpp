@@ -1,10 +1,12 @@
 // onorder submit: build or read orders, validate, send, print the SP's verdicts.
 #include "command.hpp"
 #include "connection_options.hpp"
+#include "dry_run.hpp"
 #include "order_options.hpp"
 #include "printers.hpp"
 #include "terminal.hpp"
 
+#include <onorder/request.hpp>
 #include <onorder/submit.hpp>
 
 #include <atomic>
@@ -33,17 +35,6 @@ bool interruptible_sleep(std::chrono::milliseconds wait) {
     return !interrupted;
 }
 
-std::string shell_quote(std::string_view text) {
-    std::string quoted = "'";
-    for (char c : text) {
-        if (c == '\'')
-            quoted += "'\\''";
-        else
-            quoted += c;
-    }
-    return quoted + "'";
-}
-
 class SubmitCommand final : public Command {
   public:
     CLI::App* add_to(CLI::App& app) override {
@@ -64,19 +55,20 @@ class SubmitCommand final : public Command {
     }
 
     int run() override {
-        StreamOptions stream;
+        OrderPlan plan;
         std::string problem;
         Connection connection;
-        if (!order_.stream_options(stream, problem) ||
-            !connection_flags_.resolve(connection, !dry_run_, problem)) {
+        // Orders before credentials: a bad flag is reported before any password prompt.
+        if (!connection_flags_.load_config(problem) ||
+            !order_.resolve(connection_flags_.config(), plan, problem) ||
+            !connection_flags_.resolve(connection, dry_run_ ? Purpose::dry_run : Purpose::send,
+                                       problem)) {
             error(problem);
             return exit_code(Outcome::usage);
         }
-        for (const auto& path : connection.require)
-            stream.validation.required.push_back(path);
-        stream.validation.strict = stream.validation.strict || connection.strict;
+        const StreamOptions& stream = plan.stream;
         connection_ = connection;
-        json_ = order_.output == "json";
+        json_ = plan.json;
         style_ = style_for(stdout);
         redactor_.add_secret(connection.options.password);
         if (verbose_)
@@ -93,11 +85,7 @@ class SubmitCommand final : public Command {
                       "(see onorder submit --help)");
                 return exit_code(Outcome::usage);
             }
-            auto document = base_order(stream.validation.now);
-            if (!connection.co_id.empty())
-                document["coId"] = connection.co_id;
-            default_requested_time(stream.fields);
-            handle(check_document(std::move(document), "command line", stream));
+            handle(order_.build(plan));
         } else {
             auto sources = order_.sources;
             if (sources.empty())
@@ -160,55 +148,11 @@ class SubmitCommand final : public Command {
         std::fflush(stdout);
     }
 
+    // What a run would send for `order`: the request order_request() builds, as HttpClient
+    // sends it, and an equivalent curl line.
     void print_dry_run(const CheckedOrder& order) {
-        Redactor redactor = redactor_;
-        const std::string body = unmask_ ? order.body : redactor.redact(order.body);
-        const auto& options = connection_.options;
-        std::vector<std::string> headers = {"Content-Type: application/json",
-                                            "Accept: application/json",
-                                            "User-Agent: onorder/" ONORDER_VERSION};
-        if (!options.user.empty())
-            headers.push_back("Authorization: Basic [redacted]");
-        for (const auto& header : options.headers)
-            headers.push_back(redactor.redact(header));
-
-        fmt::print("POST {}\n", connection_.order_url);
-        for (const auto& header : headers)
-            fmt::print("{}\n", header);
-        fmt::print("\n{}\n\n", body);
-
-        std::string curl = fmt::format("curl --silent --show-error --request POST {}",
-                                       shell_quote(connection_.order_url));
-        for (const auto& header : headers)
-            if (header.rfind("Authorization:", 0) != 0 && header.rfind("User-Agent:", 0) != 0)
-                curl += " \\\n  --header " + shell_quote(header);
-        if (!options.user.empty())
-            curl += fmt::format(" \\\n  --user \"{}:${{ONORDER_PASSWORD}}\"", options.user);
-        const std::pair<const char*, const std::string*> files[] = {
-            {"--cacert", &options.tls.cacert},
-            {"--capath", &options.tls.capath},
-            {"--cert", &options.tls.cert},
-            {"--key", &options.tls.key},
-            {"--pinnedpubkey", &options.tls.pinned_pubkey},
-            {"--proxy", &options.proxy}};
-        for (const auto& [flag, value] : files)
-            if (!value->empty())
-                curl += fmt::format(" \\\n  {} {}", flag, shell_quote(*value));
-        if (options.tls.insecure)
-            curl += " \\\n  --insecure";
-        if (options.use_netrc)
-            curl += options.netrc_file.empty()
-                        ? std::string(" \\\n  --netrc")
-                        : " \\\n  --netrc-file " + shell_quote(options.netrc_file);
-        curl +=
-            fmt::format(" \\\n  --connect-timeout {} --max-time {}",
-                        options.connect_timeout.count() / 1000.0, options.timeout.count() / 1000.0);
-        curl += " \\\n  --data-binary @- <<'ONORDER_BODY'\n" + body + "\nONORDER_BODY";
-        fmt::print("# The same request with curl{}:\n{}\n",
-                   options.user.empty() ? "" : " (password from ONORDER_PASSWORD, never inlined)",
-                   curl);
-        if (!unmask_ && body != order.body)
-            fmt::print("# Identity numbers are masked above; --unmask shows them in full.\n");
+        write_dry_run(stdout, order_request(connection_.options, connection_.order_url, order.body),
+                      connection_, redactor_, {.unmask = unmask_, .json = json_});
     }
 
     OrderOptions order_;

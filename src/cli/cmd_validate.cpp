@@ -24,19 +24,20 @@ class ValidateCommand final : public Command {
         command->add_option(
             "-o,--output-file", fixed_file_,
             "With --fix: write the fixed orders to FILE (same framing as the input)");
-        // A profile's require/strict apply here too, so validate checks what submit would.
+        // A profile's require/strict/co_id/output apply here too: validate checks what submit
+        // would send.
         config_.add_to(*command);
         return command;
     }
 
     int run() override {
-        StreamOptions stream;
+        OrderPlan plan;
         std::string problem;
-        if (!options_.stream_options(stream, problem) || !config_.load(problem)) {
+        if (!config_.load(problem) || !options_.resolve(config_, plan, problem)) {
             error(problem);
             return exit_code(Outcome::usage);
         }
-        config_.add_profile_rules(stream.validation.required, stream.validation.strict);
+        const StreamOptions& stream = plan.stream;
         if (!fixed_file_.empty() && !options_.fix) {
             error("-o FILE writes the fixed orders: add --fix");
             return exit_code(Outcome::usage);
@@ -45,13 +46,11 @@ class ValidateCommand final : public Command {
             error(problem);
             return exit_code(Outcome::usage);
         }
-        json_ = options_.output == "json";
+        json_ = plan.json;
         style_ = style_for(stdout);
 
         if (options_.sources.empty() && options_.sets_fields()) {
-            auto document = base_order(stream.validation.now);
-            default_requested_time(stream.fields);
-            report(check_document(std::move(document), "command line", stream));
+            report(options_.build(plan));
         } else {
             auto sources = options_.sources;
             if (sources.empty()) {

@@ -3,9 +3,9 @@
 
 #include "terminal.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -35,8 +35,25 @@ std::string env_name(std::string_view key) {
     return name;
 }
 
-bool is_true(const std::string& value) {
-    return value == "true" || value == "1" || value == "yes" || value == "on";
+std::optional<bool> parse_bool(std::string_view text) {
+    const std::string value = lower(text);
+    if (value == "true" || value == "1" || value == "yes" || value == "on")
+        return true;
+    if (value == "false" || value == "0" || value == "no" || value == "off")
+        return false;
+    return std::nullopt;
+}
+
+bool boolean_setting(const std::optional<Setting>& setting, bool& out, std::string& error) {
+    if (!setting)
+        return true;
+    const auto value = parse_bool(setting->value);
+    if (!value) {
+        error = fmt::format("{}: '{}' is not true or false", setting->origin, setting->value);
+        return false;
+    }
+    out = *value;
+    return true;
 }
 
 void ConfigSource::add_to(CLI::App& group) {
@@ -77,30 +94,45 @@ bool ConfigSource::load(std::string& error) {
     return true;
 }
 
-std::optional<std::string> ConfigSource::value(const std::string& key) const {
-    if (const char* env = std::getenv(env_name(key).c_str()); env && *env)
-        return std::string(env);
+std::optional<Setting> ConfigSource::lookup(std::string_view key) const {
+    const std::string name = env_name(key);
+    if (const char* env = std::getenv(name.c_str()); env && *env)
+        return Setting{env, name, Layer::environment};
     if (config_)
-        if (auto found = config_->values.find(key); found != config_->values.end())
-            return found->second.text;
+        if (auto found = config_->values.find(std::string(key)); found != config_->values.end())
+            return Setting{found->second.text,
+                           fmt::format("{}: {}", config_->where(found->first), key), Layer::config};
     return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> ConfigSource::items(const std::string& key) const {
+std::optional<Items> ConfigSource::items(std::string_view key, char delimiter) const {
+    const std::string name = env_name(key);
+    if (const char* env = std::getenv(name.c_str()); env && *env) {
+        const std::string_view value = env;
+        Items items{{}, name};
+        if (delimiter == 0) {
+            items.values.emplace_back(value);
+            return items;
+        }
+        for (std::size_t begin = 0; begin <= value.size();) {
+            const std::size_t end = std::min(value.find(delimiter, begin), value.size());
+            if (end > begin)
+                items.values.emplace_back(value.substr(begin, end - begin));
+            begin = end + 1;
+        }
+        return items;
+    }
     if (!config_)
         return std::nullopt;
-    const auto found = config_->values.find(key);
+    const auto found = config_->values.find(std::string(key));
     if (found == config_->values.end())
         return std::nullopt;
+    Items items{{}, fmt::format("{}: {}", config_->where(found->first), key)};
     if (found->second.is_array)
-        return found->second.items;
-    return std::vector<std::string>{found->second.text};
-}
-
-void ConfigSource::add_profile_rules(std::vector<std::string>& require, bool& strict) const {
-    if (auto paths = items("require"))
-        require.insert(require.end(), paths->begin(), paths->end());
-    strict = strict || is_true(value("strict").value_or("false"));
+        items.values = found->second.items;
+    else
+        items.values.push_back(found->second.text);
+    return items;
 }
 
 } // namespace onorder::cli

@@ -1,5 +1,8 @@
-// The options validate and submit share: sources, framing, field flags, --fix, --strict, --require.
+// The options validate and submit share: sources, framing, field flags, --fix, --strict,
+// --require, --output — and the one way both build an order from the field flags.
 #pragma once
+
+#include "config_source.hpp"
 
 #include <onorder/order_stream.hpp>
 
@@ -9,6 +12,13 @@
 #include <CLI/CLI.hpp>
 
 namespace onorder::cli {
+
+// How to read, check and report orders, from the flags, the environment and the config file.
+struct OrderPlan {
+    StreamOptions stream;
+    std::string co_id; // coId of an order built from flags, when --co-id is not given
+    bool json = false; // --output json, or output = "json" / ONORDER_OUTPUT=json
+};
 
 struct OrderOptions {
     std::vector<std::string> sources;
@@ -29,8 +39,18 @@ struct OrderOptions {
     // Whether any flag that sets a field of the order was given.
     bool sets_fields() const;
 
-    // Builds the stream options; false with `error` on a malformed flag value (exit 2).
+    // Flags first, then the environment and `config` (co_id, require, strict, output); false with
+    // `error` on a malformed value (exit 2).
+    bool resolve(const ConfigSource& config, OrderPlan& plan, std::string& error) const;
+
+    // The order built from the field flags alone (no file): the core's one builder, and hints for
+    // missing fields that name the flags that fill them.
+    CheckedOrder build(const OrderPlan& plan) const;
+
+  private:
     bool stream_options(StreamOptions& options, std::string& error) const;
+
+    CLI::Option* output_option_ = nullptr;
 };
 
 } // namespace onorder::cli

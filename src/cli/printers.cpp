@@ -17,6 +17,8 @@ nlohmann::ordered_json problems_json(const Problems& problems) {
             {"path", problem.path}, {"rule", problem.rule}, {"message", problem.message}};
         if (!problem.hint.empty())
             item["hint"] = problem.hint;
+        if (!problem.flag.empty())
+            item["flag"] = problem.flag;
         list.push_back(std::move(item));
     }
     return list;
@@ -32,7 +34,10 @@ nlohmann::ordered_json changes_json(const std::vector<Change>& changes) {
 void print_problem_list(std::FILE* out, const Style& style, const Problems& problems,
                         std::string_view kind, std::string_view colour) {
     for (const auto& problem : problems) {
-        const std::string path = problem.path.empty() ? "(document)" : problem.path;
+        // A field set by a flag is named by the flag the user typed, and where it went.
+        std::string path = problem.path.empty() ? "(document)" : problem.path;
+        if (!problem.flag.empty())
+            path = fmt::format("{} ({})", problem.flag, path);
         fmt::print(out, "  {}{}{} {} [{}]: {}\n", colour, kind, style.reset(), path, problem.rule,
                    problem.message);
         if (!problem.hint.empty())

@@ -1,194 +1,275 @@
 #include <onorder/config_file.hpp>
+#include <onorder/suggest.hpp>
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
 
-namespace onorder {
+// Header-only here, and only here: one library fewer to load at every start (DESIGN §10).
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#define TOML_ENABLE_FORMATTERS 0
+#include <toml++/toml.h>
 
-const std::vector<std::string>& config_keys() {
-    static const std::vector<std::string> keys = {
-        "url",      "order_path",    "user",     "password",   "password_file",
-        "netrc",    "netrc_file",    "cacert",   "capath",     "cert",
-        "key",      "pinned_pubkey", "insecure", "allow_http", "connect_timeout",
-        "timeout",  "proxy",         "header",   "retries",    "max_retry_wait",
-        "location", "co_id",         "require",  "strict",     "output",
-    };
-    return keys;
-}
+namespace onorder {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
+enum class Kind {
+    string,  // url = "…"
+    boolean, // insecure = true
+    integer, // retries = 3
+    seconds, // timeout = 60 or 2.5
+    strings, // header = "…" or ["…", …]
+};
 
-// Reads one TOML string starting at text[pos] (a quote); advances pos past it.
-std::optional<std::string> read_string(std::string_view text, std::size_t& pos,
-                                       std::string& error) {
-    const char quote = text[pos++];
-    std::string out;
-    while (pos < text.size() && text[pos] != quote) {
-        char c = text[pos++];
-        if (quote == '"' && c == '\\') {
-            if (pos >= text.size())
-                break;
-            const char escaped = text[pos++];
-            switch (escaped) {
-            case 'n':
-                out += '\n';
-                break;
-            case 't':
-                out += '\t';
-                break;
-            case '\\':
-                out += '\\';
-                break;
-            case '"':
-                out += '"';
-                break;
-            default:
-                error = fmt::format("unsupported escape \\{} in a string", escaped);
-                return std::nullopt;
-            }
-            continue;
+struct KeyRule {
+    std::string_view key;
+    Kind kind;
+};
+
+// Every key onorder reads from a config file, with the TOML type it takes.
+constexpr KeyRule key_rules[] = {
+    {"url", Kind::string},
+    {"order_path", Kind::string},
+    {"user", Kind::string},
+    {"password", Kind::string},
+    {"password_file", Kind::string},
+    {"netrc", Kind::boolean},
+    {"netrc_file", Kind::string},
+    {"cacert", Kind::string},
+    {"capath", Kind::string},
+    {"cert", Kind::string},
+    {"key", Kind::string},
+    {"pinned_pubkey", Kind::string},
+    {"insecure", Kind::boolean},
+    {"allow_http", Kind::boolean},
+    {"connect_timeout", Kind::seconds},
+    {"timeout", Kind::seconds},
+    {"proxy", Kind::string},
+    {"header", Kind::strings},
+    {"retries", Kind::integer},
+    {"max_retry_wait", Kind::seconds},
+    {"location", Kind::boolean},
+    {"co_id", Kind::string},
+    {"require", Kind::strings},
+    {"strict", Kind::boolean},
+    {"output", Kind::string},
+};
+
+const KeyRule* rule_for(std::string_view key) {
+    for (const KeyRule& rule : key_rules) {
+        if (rule.key == key) {
+            return &rule;
         }
-        out += c;
     }
-    if (pos >= text.size()) {
-        error = "unterminated string";
-        return std::nullopt;
-    }
-    ++pos; // closing quote
-    return out;
+    return nullptr;
 }
 
-std::string strip_comment(std::string_view rest) {
-    const auto value = trim(rest);
-    if (!value.empty() && value.front() != '#')
-        return std::string(value);
+std::string_view type_name(toml::node_type type) {
+    switch (type) {
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a floating-point number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::date:
+        return "a date";
+    case toml::node_type::time:
+        return "a time";
+    case toml::node_type::date_time:
+        return "a date-time";
+    default:
+        return "nothing";
+    }
+}
+
+std::string expected(const KeyRule& rule) {
+    switch (rule.kind) {
+    case Kind::string:
+        return fmt::format("a string, e.g. {} = \"…\"", rule.key);
+    case Kind::boolean:
+        return "true or false";
+    case Kind::integer:
+        return fmt::format("an integer, e.g. {} = 3", rule.key);
+    case Kind::seconds:
+        return fmt::format("a number of seconds, e.g. {} = 60", rule.key);
+    case Kind::strings:
+        return "a string or an array of strings";
+    }
     return {};
 }
 
-std::optional<ConfigValue> parse_value(std::string_view text, std::string& error) {
+std::string position(const std::string& path, const toml::source_region& where) {
+    return fmt::format("{}:{}:{}", path, where.begin.line, where.begin.column);
+}
+
+// A value as text, when it has the kind the key takes; else nullopt with `error`.
+std::optional<ConfigValue> typed_value(const KeyRule& rule, const toml::node& node,
+                                       const std::string& path, std::string& error) {
     ConfigValue value;
-    std::size_t pos = 0;
-    if (text.empty()) {
-        error = "missing value after '='";
+    value.line = static_cast<int>(node.source().begin.line);
+    value.column = static_cast<int>(node.source().begin.column);
+    const auto wrong = [&](const toml::node& at, const std::string& what) {
+        error = fmt::format("{}: {}: expected {}, not {}", position(path, at.source()), rule.key,
+                            what, type_name(at.type()));
         return std::nullopt;
-    }
-    if (text.front() == '"' || text.front() == '\'') {
-        auto s = read_string(text, pos, error);
-        if (!s)
-            return std::nullopt;
-        if (!strip_comment(text.substr(pos)).empty()) {
-            error = "unexpected text after the string";
+    };
+    const auto text_of = [&](const toml::node& at) -> std::optional<std::string> {
+        std::string text = at.as_string()->get();
+        if (text.find('\0') != std::string::npos) {
+            error = fmt::format("{}: {}: a NUL character is not allowed",
+                                position(path, at.source()), rule.key);
             return std::nullopt;
         }
-        value.text = std::move(*s);
+        return text;
+    };
+    switch (rule.kind) {
+    case Kind::string:
+        if (!node.is_string()) {
+            return wrong(node, expected(rule));
+        }
+        if (auto text = text_of(node)) {
+            value.text = std::move(*text);
+            return value;
+        }
+        return std::nullopt;
+    case Kind::boolean:
+        if (!node.is_boolean()) {
+            return wrong(node, expected(rule));
+        }
+        value.text = node.as_boolean()->get() ? "true" : "false";
         return value;
-    }
-    if (text.front() == '[') {
+    case Kind::integer:
+        if (!node.is_integer()) {
+            return wrong(node, expected(rule));
+        }
+        value.text = std::to_string(node.as_integer()->get());
+        return value;
+    case Kind::seconds:
+        if (node.is_integer()) {
+            value.text = std::to_string(node.as_integer()->get());
+            return value;
+        }
+        if (!node.is_floating_point() || !std::isfinite(node.as_floating_point()->get())) {
+            return wrong(node, expected(rule));
+        }
+        value.text = fmt::format("{}", node.as_floating_point()->get());
+        return value;
+    case Kind::strings:
+        if (node.is_string()) {
+            if (auto text = text_of(node)) {
+                value.text = std::move(*text);
+                return value;
+            }
+            return std::nullopt;
+        }
+        if (!node.is_array()) {
+            return wrong(node, expected(rule));
+        }
         value.is_array = true;
-        ++pos;
-        for (;;) {
-            while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == ','))
-                ++pos;
-            if (pos >= text.size()) {
-                error = "unterminated array (arrays must stay on one line)";
+        for (const toml::node& item : *node.as_array()) {
+            if (!item.is_string()) {
+                return wrong(item, "strings");
+            }
+            auto text = text_of(item);
+            if (!text) {
                 return std::nullopt;
             }
-            if (text[pos] == ']') {
-                ++pos;
-                break;
-            }
-            if (text[pos] != '"' && text[pos] != '\'') {
-                error = "arrays hold strings only, e.g. [\"customerDetails.customerEmail\"]";
-                return std::nullopt;
-            }
-            auto s = read_string(text, pos, error);
-            if (!s)
-                return std::nullopt;
-            value.items.push_back(std::move(*s));
-        }
-        if (!strip_comment(text.substr(pos)).empty()) {
-            error = "unexpected text after the array";
-            return std::nullopt;
+            value.items.push_back(std::move(*text));
         }
         return value;
     }
-    // A bare value: a number or a boolean, up to a comment.
-    const auto hash = text.find('#');
-    value.text = std::string(trim(text.substr(0, hash)));
-    const bool is_bool = value.text == "true" || value.text == "false";
-    const bool is_number =
-        !value.text.empty() && std::all_of(value.text.begin(), value.text.end(), [](char c) {
-            return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == '_';
-        });
-    if (!is_bool && !is_number) {
-        error = fmt::format("'{}' is not a TOML value: quote strings (\"…\")", value.text);
-        return std::nullopt;
-    }
-    return value;
+    return std::nullopt;
 }
 
 } // namespace
 
+const std::vector<std::string>& config_keys() {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out;
+        for (const KeyRule& rule : key_rules) {
+            out.emplace_back(rule.key);
+        }
+        return out;
+    }();
+    return keys;
+}
+
+std::string ConfigFile::where(const std::string& key) const {
+    const auto found = values.find(key);
+    if (found == values.end()) {
+        return path;
+    }
+    return fmt::format("{}:{}:{}", path, found->second.line, found->second.column);
+}
+
 ConfigResult read_config_file(const std::string& path) {
     ConfigResult result;
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) {
         result.error = fmt::format("{}: cannot read config file: {}", path, std::strerror(errno));
         return result;
     }
+    std::ostringstream text;
+    text << in.rdbuf();
+
     ConfigFile config;
     config.path = path;
     struct stat info {};
-    if (::stat(path.c_str(), &info) == 0)
+    if (::stat(path.c_str(), &info) == 0) {
         config.readable_by_others = (info.st_mode & 077) != 0;
+    }
 
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-        ++number;
-        const auto text = trim(line);
-        if (text.empty() || text.front() == '#')
-            continue;
-        if (text.front() == '[') {
-            result.error = fmt::format("{}:{}: tables are not supported: keep the file flat "
-                                       "(one profile per file, see --profile)",
-                                       path, number);
+    const std::string content = text.str();
+    toml::parse_result parsed = toml::parse(content, path);
+    if (!parsed) {
+        const toml::parse_error& error = parsed.error();
+        result.error = fmt::format("{}: {}", position(path, error.source()), error.description());
+        return result;
+    }
+    for (auto&& [name, node] : parsed.table()) {
+        const std::string where = position(path, name.source());
+        if (node.is_table()) {
+            // A [table] header stands where its bracket is; a dotted key where the key is.
+            const auto& table = node.source().begin.line > 0 ? node.source() : name.source();
+            result.error = fmt::format("{}: tables are not supported: keep the file flat (one "
+                                       "profile per file, see --profile)",
+                                       position(path, table));
             return result;
         }
-        const auto equals = text.find('=');
-        if (equals == std::string_view::npos) {
-            result.error = fmt::format("{}:{}: expected key = value", path, number);
-            return result;
-        }
-        std::string key(trim(text.substr(0, equals)));
-        if (key.size() >= 2 && (key.front() == '"' || key.front() == '\''))
-            key = key.substr(1, key.size() - 2);
+        std::string key(name.str());
         std::replace(key.begin(), key.end(), '-', '_');
-        const auto& keys = config_keys();
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-            result.error = fmt::format("{}:{}: unknown key '{}'", path, number, key);
+        const KeyRule* rule = rule_for(key);
+        if (rule == nullptr) {
+            const auto hint = nearest(key, config_keys());
+            result.error = fmt::format("{}: unknown key '{}'{}", where, name.str(),
+                                       hint ? fmt::format(": did you mean '{}'?", *hint) : "");
+            return result;
+        }
+        if (config.values.count(key) != 0) {
+            result.error = fmt::format("{}: {} is set twice", where, key);
             return result;
         }
         std::string error;
-        auto value = parse_value(trim(text.substr(equals + 1)), error);
+        auto value = typed_value(*rule, node, path, error);
         if (!value) {
-            result.error = fmt::format("{}:{}: {}: {}", path, number, key, error);
+            result.error = std::move(error);
             return result;
         }
-        value->line = number;
         config.values[key] = std::move(*value);
     }
     result.config = std::move(config);

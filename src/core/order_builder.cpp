@@ -1,5 +1,8 @@
 #include <onorder/date_time.hpp>
 #include <onorder/order_builder.hpp>
+#include <onorder/order_stream.hpp>
+
+#include <algorithm>
 
 namespace onorder {
 
@@ -53,16 +56,18 @@ nlohmann::json base_order(std::chrono::system_clock::time_point now) {
             {"requestedDateTime", order_time}};
 }
 
-void default_requested_time(std::vector<FieldValue>& fields) {
+bool default_requested_time(std::vector<FieldValue>& fields) {
     std::optional<nlohmann::json> order_time;
     for (const auto& field : fields) {
         if (field.pointer == "/requestedDateTime")
-            return;
+            return false;
         if (field.pointer == "/orderDateTime")
             order_time = field.value;
     }
-    if (order_time)
-        fields.push_back({"/requestedDateTime", std::move(*order_time)});
+    if (!order_time)
+        return false;
+    fields.push_back({"/requestedDateTime", std::move(*order_time)});
+    return true;
 }
 
 bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields,
@@ -77,6 +82,55 @@ bool apply_fields(nlohmann::json& order, const std::vector<FieldValue>& fields,
         }
     }
     return true;
+}
+
+namespace {
+
+// The field that set the value at `pointer`: the last one at that very place, else the last one
+// that set a container around it (--set customerDetails={…}).
+const FieldValue* field_at(const std::vector<FieldValue>& fields, const std::string& pointer) {
+    const FieldValue* found = nullptr;
+    for (const FieldValue& field : fields) {
+        const bool here = pointer == field.pointer;
+        const bool around = pointer.size() > field.pointer.size() &&
+                            pointer.starts_with(field.pointer) &&
+                            pointer[field.pointer.size()] == '/';
+        if (!field.flag.empty() && (here || around) &&
+            (found == nullptr || field.pointer.size() >= found->pointer.size()))
+            found = &field;
+    }
+    return found;
+}
+
+} // namespace
+
+CheckedOrder build_order(const StreamOptions& options, const std::string& default_co_id) {
+    StreamOptions built = options;
+    nlohmann::json document = base_order(options.validation.now);
+    if (!default_co_id.empty())
+        document["coId"] = default_co_id;
+    const bool requested_given =
+        std::any_of(built.fields.begin(), built.fields.end(),
+                    [](const FieldValue& field) { return field.pointer == "/requestedDateTime"; });
+    default_requested_time(built.fields);
+    CheckedOrder order = check_document(std::move(document), "command line", built);
+
+    auto& validation = order.validation;
+    if (!requested_given) {
+        // Whatever is wrong with a requested time that copies the order time is the order
+        // time's problem, reported there.
+        const auto about_requested = [](const auto& item) {
+            return item.path == "/requestedDateTime";
+        };
+        std::erase_if(validation.errors, about_requested);
+        std::erase_if(validation.warnings, about_requested);
+        std::erase_if(order.changes, about_requested);
+    }
+    for (auto* problems : {&validation.errors, &validation.warnings})
+        for (Problem& problem : *problems)
+            if (const FieldValue* field = field_at(options.fields, problem.path))
+                problem.flag = field->flag;
+    return order;
 }
 
 } // namespace onorder

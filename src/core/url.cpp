@@ -75,6 +75,16 @@ bool is_loopback_url(std::string_view url) {
     return host == "localhost" || host.ends_with(".localhost") || is_loopback_ip(host);
 }
 
+std::string url_host(std::string_view url) {
+    const UrlHandle handle = parse(url);
+    if (!handle)
+        return {};
+    std::string host = lower(url_part(handle.get(), CURLUPART_HOST));
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    return host;
+}
+
 bool same_origin(const std::string& from, const std::string& to) {
     const UrlHandle a = parse(from);
     const UrlHandle b = parse(to);

@@ -4,6 +4,8 @@
 #include <onorder/date_time.hpp>
 #include <onorder/formats.hpp>
 #include <onorder/identity_number.hpp>
+#include <onorder/order_builder.hpp>
+#include <onorder/suggest.hpp>
 
 #include <algorithm>
 #include <array>
@@ -211,36 +213,6 @@ std::string wrong_type(const json& value, const FormatInfo& format) {
     return fmt::format("{} is {}, not {}", shown, type_name(value), format.json_type);
 }
 
-// Case-insensitive optimal string alignment distance: a swapped pair of letters is one typo.
-std::size_t typo_distance(std::string_view a, std::string_view b) {
-    constexpr std::size_t max_length = 64;
-    if (a.size() > max_length || b.size() > max_length) {
-        return max_length;
-    }
-    std::array<std::array<std::size_t, max_length + 1>, max_length + 1> d{};
-    for (std::size_t i = 0; i <= a.size(); ++i) {
-        d[i][0] = i;
-    }
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        d[0][j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-                lower(a[i - 2]) == lower(b[j - 1])) {
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
-bool close_enough(std::string_view typed, std::string_view known) {
-    return typo_distance(typed, known) <= (known.size() >= 6 ? 2 : 1);
-}
-
 std::size_t index_of(std::span<const FieldRule> rules, std::string_view key) {
     for (std::size_t i = 0; i < rules.size(); ++i) {
         if (rules[i].key == key) {
@@ -273,21 +245,6 @@ std::string unknown_field_hint(std::string_view key, std::span<const FieldRule> 
     return "remove it, or check its spelling against spec/order.md";
 }
 
-// --require accepts JSON Pointers and dotted paths (customerDetails.personalIdentityNumber).
-std::string to_pointer(std::string_view path) {
-    if (path.empty() || path.front() == '/') {
-        return std::string(path);
-    }
-    std::string pointer;
-    for (std::size_t begin = 0; begin <= path.size();) {
-        const std::size_t end = std::min(path.find('.', begin), path.size());
-        const Location segment{nullptr, path.substr(begin, end - begin)};
-        append_pointer(pointer, &segment);
-        begin = end + 1;
-    }
-    return pointer;
-}
-
 // The value at a JSON Pointer, or nullptr when the path leads nowhere.
 const json* resolve(const json& document, const std::string& pointer) {
     try {
@@ -317,7 +274,7 @@ class Validator {
     Validator(const ValidationOptions& options, Validation& result)
         : options_(options), result_(result) {
         for (const std::string& path : options.required) {
-            extra_required_.push_back(to_pointer(path));
+            extra_required_.push_back(to_json_pointer(path)); // dotted paths too
         }
     }
 

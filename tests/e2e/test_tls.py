@@ -75,6 +75,28 @@ class Tls(TestCase):
             self.assertIn("Authorization: Basic [redacted]", result.err)
             self.assertNoSecrets(result.all, "tls-Secret-1", "YWNtZTp0bHMtU2VjcmV0LTE=")
 
+    def test_dry_run_curl_line_verifies_as_the_run_would(self):
+        import os
+        import subprocess
+        import uuid
+        from harness import order_with
+        with self.https_mock("--user", "acme", "--password", "tls-Secret-2") as mock:
+            access_id = f"T-{uuid.uuid4().hex[:8]}"
+            order = self.write("o.json", json.dumps(order_with("plain", access_id)))
+            result = run("submit", "--dry-run", "--unmask", "--url", mock.url, "--cacert", self.certs.ca,
+                         "--cert", self.certs.client_cert, "--key", self.certs.client_key, "--user", "acme",
+                         "--output", "json", order)
+            self.assertExit(result, 0)
+            [request] = result.json_lines()
+            self.assertIn(f"--cacert '{self.certs.ca}'", request["curl"])
+            env = {k: v for k, v in os.environ.items() if not k.startswith("ONORDER_")}
+            env["ONORDER_PASSWORD"] = "tls-Secret-2"
+            done = subprocess.run(["bash", "-c", request["curl"]], capture_output=True, text=True, env=env,
+                                  timeout=30)
+            self.assertEqual(done.returncode, 0, done)
+            self.assertEqual(json.loads(done.stdout)["status"], "ACTIVATED")
+            self.assertEqual(mock.received(self.certs.ca)["by_access_id"][access_id], 1)
+
 
 if __name__ == "__main__":
     unittest.main()

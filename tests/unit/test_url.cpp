@@ -109,3 +109,14 @@ TEST_SUITE("url") {
         CHECK_FALSE(same_origin("https://sp.example/a", "https://evil.example/a"));
     }
 }
+
+TEST_SUITE("url") {
+
+    TEST_CASE("url_host: the host a netrc entry is looked up by") {
+        CHECK(onorder::url_host("https://SP.Example:8443/onapi") == "sp.example");
+        CHECK(onorder::url_host("http://acme:pw@127.0.0.1:1/x") == "127.0.0.1");
+        CHECK(onorder::url_host("https://[::1]:8443/") == "::1");
+        CHECK(onorder::url_host("https://sp.example?x=a@127.0.0.1") == "sp.example");
+        CHECK(onorder::url_host("not a url") == "");
+    }
+}
