@@ -1,3 +1,4 @@
+#include <onorder/helpers.hpp>
 #include <onorder/submit.hpp>
 
 #include "loopback_server.hpp"
@@ -9,7 +10,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <regex>
 #include <vector>
 
 using namespace onorder;
@@ -25,7 +25,18 @@ bool contains(const std::string& text, std::string_view part) {
 
 // An absolute UTC time as the explanation gives it: "not before 2026-11-28T17:03:12Z".
 bool names_a_utc_time(const std::string& text) {
-    return std::regex_search(text, std::regex(R"(not before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
+    constexpr std::string_view prefix = "not before ";
+    constexpr std::string_view shape = "dddd-dd-ddTdd:dd:ddZ";
+    const std::size_t at = text.find(prefix);
+    if (at == std::string::npos || text.size() < at + prefix.size() + shape.size())
+        return false;
+    const std::string_view time = std::string_view(text).substr(at + prefix.size(), shape.size());
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        const bool ok = shape[i] == 'd' ? is_digit(time[i]) : time[i] == shape[i];
+        if (!ok)
+            return false;
+    }
+    return true;
 }
 
 // A loopback port nobody listens on: bound once to learn a free number, then closed.
