@@ -113,22 +113,23 @@ class SubmitCommand final : public Command {
 
   private:
     void handle(const CheckedOrder& order) {
+        // Everything shown of this order, and what the SP sends back about it, is masked with
+        // the order's own numbers too (DESIGN §2, §4).
+        Redactor redactor = redactor_;
+        if (order.document)
+            redactor.add_order(*order.document);
+        redactor.show_identity_numbers(unmask_);
         Verdict verdict;
         if (!order.validation.valid()) {
             verdict.outcome = Outcome::invalid;
             verdict.attempts = 0;
             verdict.explanation = "The order is invalid and was not sent.";
         } else if (dry_run_) {
-            print_dry_run(order);
+            print_dry_run(order, redactor);
             if (!order.validation.warnings.empty())
                 print_problems(stderr, style_for(stderr), order);
             return;
         } else {
-            // What the SP sends back is masked with this order's own numbers too (DESIGN §4).
-            Redactor redactor = redactor_;
-            if (order.document)
-                redactor.add_order(*order.document);
-            redactor.show_identity_numbers(unmask_);
             verdict = submit_order(*client_, connection_.order_url, order.body, connection_.retry,
                                    interruptible_sleep, redactor);
         }
@@ -150,9 +151,9 @@ class SubmitCommand final : public Command {
 
     // What a run would send for `order`: the request order_request() builds, as HttpClient
     // sends it, and an equivalent curl line.
-    void print_dry_run(const CheckedOrder& order) {
+    void print_dry_run(const CheckedOrder& order, const Redactor& redactor) {
         write_dry_run(stdout, order_request(connection_.options, connection_.order_url, order.body),
-                      connection_, redactor_, {.unmask = unmask_, .json = json_});
+                      connection_, redactor, {.unmask = unmask_, .json = json_});
     }
 
     OrderOptions order_;

@@ -1,5 +1,6 @@
 #include "printers.hpp"
 
+#include <onorder/date_time.hpp>
 #include <onorder/fingerprint.hpp>
 
 #include <cctype>
@@ -95,6 +96,10 @@ nlohmann::ordered_json verdict_json(const CheckedOrder& order, const Verdict& ve
     line["http"] = verdict.http_status;
     line["attempts"] = verdict.attempts;
     line["ms"] = verdict.elapsed.count();
+    if (!verdict.note.empty())
+        line["note"] = verdict.note;
+    if (verdict.not_before)
+        line["not_before"] = format_date_time(*verdict.not_before);
     if (!verdict.explanation.empty() && verdict.outcome != Outcome::accepted)
         line["explanation"] = verdict.explanation;
     if (order.document)
@@ -131,7 +136,8 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
         fmt::print(out, "  Note: {}\n", verdict.note);
     if (!verdict.cause.empty())
         fmt::print(out, "  Cause (for you, not the customer): {}\n", verdict.cause);
-    if (!verdict.explanation.empty() && !good)
+    // The headline of an invalid order already says it was not sent; its problems follow.
+    if (!verdict.explanation.empty() && !good && verdict.outcome != Outcome::invalid)
         fmt::print(out, "  {}\n", verdict.explanation);
     if (verdict.outcome == Outcome::invalid) {
         print_problems(out, style, order);
