@@ -128,6 +128,20 @@ class TestCase(unittest.TestCase):
         self.assertNotRegex(text, r"\b(?:19|20)\d{6}-\d{4}\b", "a full identity number leaked")
 
 
+class MockTestCase(TestCase):
+    """A TestCase class sharing one onorder-mock-sp with basic auth: MOCK_USER, MOCK_PASSWORD."""
+    MOCK_USER = "acme"
+    MOCK_PASSWORD = "mock-Pa55"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mock = MockSP("--user", cls.MOCK_USER, "--password", cls.MOCK_PASSWORD).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mock.__exit__(None, None, None)
+
+
 def load_sample(name):
     return json.loads((SAMPLES / name).read_text())
 

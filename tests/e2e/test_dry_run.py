@@ -5,7 +5,7 @@ import subprocess
 import unittest
 import uuid
 
-from harness import MockSP, TestCase, order_with, run
+from harness import MockSP, TestCase, order_with, run, MockTestCase
 
 USER = "acme"
 PASSWORD = "dry-Secret-31"
@@ -35,14 +35,9 @@ def curl_line(result):
     return text[text.index("\n", text.index("# The same request with curl")) + 1:]
 
 
-class MockCase(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.mock = MockSP("--user", USER, "--password", PASSWORD).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.__exit__(None, None, None)
+class MockCase(MockTestCase):
+    MOCK_USER = USER
+    MOCK_PASSWORD = PASSWORD
 
     def order(self, access_id=None):
         self.access_id = access_id or f"D-{uuid.uuid4().hex[:10]}"

@@ -6,19 +6,14 @@ import resource
 import subprocess
 import uuid
 
-from harness import ONORDER, MockSP, TestCase, order_with, run
+from harness import ONORDER, MockSP, TestCase, order_with, run, MockTestCase
 
 PASSWORD = "framing-Pa55"
 
 
-class Framing(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.mock = MockSP("--user", "acme", "--password", PASSWORD).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.__exit__(None, None, None)
+class Framing(MockTestCase):
+    MOCK_USER = "acme"
+    MOCK_PASSWORD = PASSWORD
 
     def setUp(self):
         super().setUp()

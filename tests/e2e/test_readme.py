@@ -14,7 +14,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from harness import MOCK_SP, ONORDER, SAMPLES, MockSP, _CLEAN_ENV
+from harness import MOCK_SP, ONORDER, SAMPLES, MockSP, _CLEAN_ENV, MockTestCase
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SP_URL = "https://sp.example/onapi"
@@ -65,16 +65,11 @@ def run_block(block, mock_url, workdir):
     return pairs, outputs, proc.stderr
 
 
-class Readme(unittest.TestCase):
+class Readme(MockTestCase):
     maxDiff = None
 
-    @classmethod
-    def setUpClass(cls):
-        cls.mock = MockSP("--user", USER, "--password", PASSWORD).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.__exit__(None, None, None)
+    MOCK_USER = USER
+    MOCK_PASSWORD = PASSWORD
 
     def setUp(self):
         self.workdir = Path(tempfile.mkdtemp(prefix="onorder-readme-"))

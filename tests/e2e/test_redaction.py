@@ -3,7 +3,7 @@ import base64
 import json
 import unittest
 
-from harness import MockSP, SAMPLES, TestCase, free_port, order_with, run
+from harness import MockSP, SAMPLES, TestCase, free_port, order_with, run, MockTestCase
 
 PASSWORD = "redact-Me-77"
 USER = "acme"
@@ -12,14 +12,9 @@ PIN = "19821105-9954"
 ENV = {"ONORDER_PASSWORD": PASSWORD}
 
 
-class Redaction(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.mock = MockSP("--user", USER, "--password", PASSWORD).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.__exit__(None, None, None)
+class Redaction(MockTestCase):
+    MOCK_USER = USER
+    MOCK_PASSWORD = PASSWORD
 
     def check(self, result, *codes):
         self.assertIn(result.code, codes, repr(result))

@@ -7,7 +7,7 @@ import subprocess
 import termios
 import unittest
 
-from harness import MockSP, ONORDER, Result, SAMPLES, TestCase, _CLEAN_ENV, order_with, run
+from harness import MockSP, ONORDER, Result, SAMPLES, TestCase, _CLEAN_ENV, order_with, run, MockTestCase
 
 ORDER = SAMPLES / "order.json"
 
@@ -323,16 +323,9 @@ class Output(TestCase):
         self.assertIn("ONORDER_OUTPUT", result.err)
 
 
-class Passwords(TestCase):
+class Passwords(MockTestCase):
     PASSWORD = "pw-Secret-42"
-
-    @classmethod
-    def setUpClass(cls):
-        cls.mock = MockSP("--user", "acme", "--password", cls.PASSWORD).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.__exit__(None, None, None)
+    MOCK_PASSWORD = PASSWORD
 
     def submit(self, *flags, env=None):
         if "--url" not in flags:

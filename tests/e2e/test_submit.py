@@ -4,20 +4,15 @@ import time
 import unittest
 import uuid
 
-from harness import MockSP, SAMPLES, TestCase, free_port, order_with, run
+from harness import MockSP, SAMPLES, TestCase, free_port, order_with, run, MockTestCase
 
 PASSWORD = "s3cret-Pa55"
 PIN = "19821105-9954"
 
 
-class Submit(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.mock = MockSP("--user", "acme", "--password", PASSWORD).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.__exit__(None, None, None)
+class Submit(MockTestCase):
+    MOCK_USER = "acme"
+    MOCK_PASSWORD = PASSWORD
 
     def submit(self, offering="plain", *flags, env=None, access_id=None):
         self.access_id = access_id or f"A-{uuid.uuid4().hex[:12]}"
