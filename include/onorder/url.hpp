@@ -21,6 +21,10 @@ std::string url_host(std::string_view url);
 // Whether two URLs share scheme, host and port: credentials go only where the user sent them.
 bool same_origin(const std::string& from, const std::string& to);
 
+// `reference` (a full URL, or a path such as "/onapi/2.5/order/") resolved against `base` as a
+// browser would (RFC 3986 §5); "" when either cannot be parsed.
+std::string resolve_url(std::string_view base, std::string_view reference);
+
 // A URL with any user[:password]@ taken out, so it can be printed; the credentials decoded.
 struct UrlCredentials {
     std::string url;                     // as given when it held no credentials

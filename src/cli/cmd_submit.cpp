@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "connection_options.hpp"
 #include "dry_run.hpp"
+#include "endpoint_list.hpp"
 #include "order_options.hpp"
 #include "printers.hpp"
 #include "terminal.hpp"
@@ -48,6 +49,9 @@ class SubmitCommand final : public Command {
         command->add_flag("--unmask", unmask_,
                           "Show identity numbers in full: in --dry-run output, in what the SP "
                           "answers and in the -v trace");
+        command->add_flag("--discover", discover_,
+                          "Find the order endpoint through the Endpoints API (GET {url}/2.5/) "
+                          "instead of the default path or --order-path; say which it used");
         command->add_flag("-v,--verbose", verbose_,
                           "Trace requests and responses on stderr (credentials and identity "
                           "numbers redacted)");
@@ -75,6 +79,9 @@ class SubmitCommand final : public Command {
             connection_.options.trace = [](std::string_view line) {
                 fmt::print(stderr, "{}\n", line);
             };
+        if (discover_)
+            if (const Outcome found = discover_order_url(); found != Outcome::accepted)
+                return exit_code(found);
         if (!dry_run_)
             client_ = std::make_unique<HttpClient>(connection_.options, redactor_);
 
@@ -151,6 +158,25 @@ class SubmitCommand final : public Command {
 
     // What a run would send for `order`: the request order_request() builds, as HttpClient
     // sends it, and an equivalent curl line.
+    // --discover: the order endpoint the SP's Endpoints API names replaces the default path.
+    Outcome discover_order_url() {
+        const FetchedList fetched = fetch_endpoint_list(connection_, redactor_);
+        if (fetched.outcome != Outcome::accepted) {
+            error(fmt::format("--discover: GET {}: {}", fetched.url, fetched.error));
+            return fetched.outcome;
+        }
+        std::string why;
+        const std::string found = discovered_order_url(fetched.list, connection_.api_root, why);
+        if (found.empty()) {
+            error(fmt::format("--discover: GET {}: {}", fetched.url, why));
+            return Outcome::http_error;
+        }
+        connection_.order_url = found;
+        fmt::print(stderr, "onorder: the Endpoints API ({}) names the order endpoint {}\n",
+                   fetched.url, found);
+        return Outcome::accepted;
+    }
+
     void print_dry_run(const CheckedOrder& order, const Redactor& redactor) {
         write_dry_run(stdout, order_request(connection_.options, connection_.order_url, order.body),
                       connection_, redactor, {.unmask = unmask_, .json = json_});
@@ -161,6 +187,7 @@ class SubmitCommand final : public Command {
     Connection connection_;
     bool dry_run_ = false, unmask_ = false, verbose_ = false, json_ = false, stop_ = false;
     bool several_ = false;
+    bool discover_ = false;
     Style style_;
     Redactor redactor_;
     std::unique_ptr<HttpClient> client_;

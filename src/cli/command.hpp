@@ -19,5 +19,6 @@ class Command {
 std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_template_command();
 std::unique_ptr<Command> make_submit_command();
+std::unique_ptr<Command> make_endpoints_command();
 
 } // namespace onorder::cli

@@ -198,6 +198,7 @@ bool ConnectionFlags::resolve_url(Connection& connection, std::string& error) {
     url_user_ = parts.user;
     url_password_ = parts.password;
 
+    connection.api_root = parts.url;
     const auto order_path = setting("order_path");
     connection.order_url = order_url(parts.url, order_path ? order_path->value : "");
     if (!boolean("allow_http", connection.allow_http, error))

@@ -32,6 +32,7 @@ enum class PasswordSource {
 };
 
 struct Connection {
+    std::string api_root; // --url without credentials: the SP's API root
     std::string order_url;
     ConnectionOptions options; // user and password already resolved, netrc included
     RetryPolicy retry;

@@ -98,6 +98,14 @@ bool same_origin(const std::string& from, const std::string& to) {
     return true;
 }
 
+std::string resolve_url(std::string_view base, std::string_view reference) {
+    UrlHandle handle = parse(base);
+    const std::string text(reference);
+    if (!handle || curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK)
+        return {};
+    return url_part(handle.get(), CURLUPART_URL);
+}
+
 UrlCredentials split_url_credentials(std::string_view url) {
     UrlCredentials result;
     result.url = std::string(url);

@@ -97,6 +97,9 @@ int real_main(int argc, char** argv) {
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
     app.add_flag("-q,--quiet", settings.quiet, "Do not log requests on stderr");
+    std::string endpoints_file;
+    app.add_option("--endpoints-file", endpoints_file,
+                   "Answer GET /2.5/ with this file's bytes instead of the built-in list");
     app.add_flag("--list-scenarios", show_scenarios, "List the scenarios and exit");
 
     try {
@@ -135,6 +138,14 @@ int real_main(int argc, char** argv) {
             return exit_usage;
         }
         settings.auth = onorder::mock::BasicAuth(user, password);
+    }
+    if (!endpoints_file.empty()) {
+        std::ifstream in(endpoints_file, std::ios::binary);
+        if (!in) {
+            usage_error("cannot read " + endpoints_file);
+            return exit_usage;
+        }
+        settings.endpoints_body = std::string(std::istreambuf_iterator<char>(in), {});
     }
     if (!scenario.empty())
         settings.forced_scenario = onorder::mock::find_scenario(scenario);

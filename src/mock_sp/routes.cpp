@@ -90,8 +90,11 @@ std::string describe(const std::exception_ptr& error) {
 
 Routes::Routes(const ServerSettings& settings, httplib::Server& server)
     : settings_(settings), log_(!settings.quiet) {
-    server.Get(endpoints_pattern, authenticated([](const Request&, Response& response) {
-                   answer_json(response, 200, endpoints_list());
+    server.Get(endpoints_pattern, authenticated([this](const Request&, Response& response) {
+                   if (settings_.endpoints_body)
+                       response.set_content(*settings_.endpoints_body, "application/json");
+                   else
+                       answer_json(response, 200, endpoints_list());
                    return std::string();
                }));
     server.Post(order_pattern, open([this](const Request& request, Response& response) {

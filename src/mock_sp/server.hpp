@@ -31,6 +31,7 @@ struct ServerSettings {
     AnswerSettings answers;
     std::size_t threads = 32;
     bool quiet = false;
+    std::optional<std::string> endpoints_body; // --endpoints-file: served verbatim at GET /2.5/
 };
 
 // Serves until SIGINT or SIGTERM. Prints "listening on URL" on stdout once bound. Returns the

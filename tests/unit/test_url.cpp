@@ -119,4 +119,13 @@ TEST_SUITE("url") {
         CHECK(onorder::url_host("https://sp.example?x=a@127.0.0.1") == "sp.example");
         CHECK(onorder::url_host("not a url") == "");
     }
+
+    TEST_CASE("resolve_url resolves a path or a full URL against the API root") {
+        CHECK(resolve_url("https://sp.example/onapi", "/onapi/2.5/order/") ==
+              "https://sp.example/onapi/2.5/order/");
+        CHECK(resolve_url("https://sp.example:8443/onapi/", "/x/") == "https://sp.example:8443/x/");
+        CHECK(resolve_url("https://sp.example/onapi", "https://other.example/o/") ==
+              "https://other.example/o/");
+        CHECK(resolve_url("not a url", "/x/").empty());
+    }
 }
