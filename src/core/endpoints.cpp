@@ -78,7 +78,8 @@ void read_entry(const json& entry, std::size_t index, EndpointList& list) {
         if (!url.error.empty() || (url.scheme != "https" && url.scheme != "http"))
             list.problems.push_back(fmt::format("{}.documentation: is not a URL", at));
     }
-    if (const auto fields = entry.find("unsupportedFields"); fields != entry.end()) {
+    if (const auto fields = entry.find("unsupportedFields");
+        fields != entry.end() && !fields->is_null()) {
         if (!fields->is_array()) {
             list.problems.push_back(fmt::format("{}.unsupportedFields: is {}, not an array of text",
                                                 at, kind(*fields)));

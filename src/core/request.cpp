@@ -1,5 +1,9 @@
 #include <onorder/request.hpp>
 
+#include <onorder/helpers.hpp>
+
+#include <algorithm>
+
 namespace onorder {
 
 namespace {
@@ -12,9 +16,20 @@ HttpRequest base_request(const ConnectionOptions& options, std::string method, s
     return request;
 }
 
+std::string_view header_name(std::string_view header) {
+    return trim(header.substr(0, header.find(':')));
+}
+
+// A --header of the same name replaces onorder's own: one value of each header on the wire.
 void add_common_headers(HttpRequest& request, const ConnectionOptions& options) {
     request.headers.emplace_back("Accept: application/json");
     request.headers.emplace_back("User-Agent: onorder/" ONORDER_VERSION);
+    std::erase_if(request.headers, [&](const std::string& own) {
+        return std::any_of(options.headers.begin(), options.headers.end(),
+                           [&](const std::string& given) {
+                               return iequals(header_name(given), header_name(own));
+                           });
+    });
     request.headers.insert(request.headers.end(), options.headers.begin(), options.headers.end());
 }
 

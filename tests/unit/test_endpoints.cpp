@@ -47,6 +47,13 @@ TEST_SUITE("endpoints") {
         CHECK_FALSE(has_problem(list, "no endpoint is named"));
     }
 
+    TEST_CASE("optional fields may be null") {
+        const EndpointList list = read_endpoint_list(
+            R"([{"name":"order","endpoint":"/o/","version":"2.5","documentation":"https://d.example/",
+                 "note":null,"unsupportedFields":null}])");
+        CHECK(list.problems.empty());
+    }
+
     TEST_CASE("an answer that is not a JSON array, or lists no order endpoint") {
         CHECK(has_problem(read_endpoint_list("<html>"), "the answer is not JSON"));
         CHECK(has_problem(read_endpoint_list(R"({"name":"order"})"), "not an array"));

@@ -20,6 +20,16 @@ TEST_SUITE("request") {
         CHECK_FALSE(request.basic_auth);
     }
 
+    TEST_CASE("a --header of the same name replaces onorder's own, whatever its case") {
+        ConnectionOptions options;
+        options.headers = {"content-type: application/json; charset=utf-8", "User-Agent: probe/1"};
+        const HttpRequest request = order_request(options, "https://sp.example/o/", "{}");
+        CHECK(request.headers ==
+              std::vector<std::string>{"Accept: application/json",
+                                       "content-type: application/json; charset=utf-8",
+                                       "User-Agent: probe/1"});
+    }
+
     TEST_CASE("credentials from a user or from netrc mean basic auth") {
         ConnectionOptions options;
         options.user = "acme";
