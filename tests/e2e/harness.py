@@ -128,6 +128,34 @@ class TestCase(unittest.TestCase):
         self.assertNotRegex(text, r"\b(?:19|20)\d{6}-\d{4}\b", "a full identity number leaked")
 
 
+def on_a_terminal(args, env, respond=None):
+    """Runs onorder on a new pty; `respond(fd, output, pid)`, when given, is called as output
+    arrives until it returns True (it has acted). Returns (wait status, output, acted, echo on at
+    the end)."""
+    import pty
+    import select
+    import termios
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe(ONORDER, [ONORDER, *map(str, args)], env)
+    output = b""
+    acted = False
+    while select.select([fd], [], [], 20)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if respond and not acted:
+            acted = respond(fd, output, pid)
+    _, status = os.waitpid(pid, 0)
+    echo = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+    os.close(fd)
+    return status, output, acted, echo
+
+
 class MockTestCase(TestCase):
     """A TestCase class sharing one onorder-mock-sp with basic auth: MOCK_USER, MOCK_PASSWORD."""
     MOCK_USER = "acme"

@@ -192,25 +192,10 @@ class CurlLine(MockCase):
         self.assertEqual(self.received(), 0)
 
     def test_no_prompt_on_a_terminal(self):
-        import pty
-        import select
-        from harness import ONORDER, _CLEAN_ENV
+        from harness import _CLEAN_ENV, on_a_terminal
         env = dict(_CLEAN_ENV, XDG_CONFIG_HOME=str(self.tmp))
-        order = str(self.order())
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execvpe(ONORDER, [ONORDER, "submit", "--dry-run", "--url", self.mock.url, "--user", USER, order], env)
-        output = b""
-        while select.select([fd], [], [], 20)[0]:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            output += chunk
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
+        status, output, _, _ = on_a_terminal(
+            ["submit", "--dry-run", "--url", self.mock.url, "--user", USER, self.order()], env)
         self.assertEqual(os.waitstatus_to_exitcode(status), 0, output)
         self.assertNotIn(b"Password for", output)
         self.assertIn(b"curl", output)

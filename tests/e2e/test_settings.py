@@ -7,7 +7,8 @@ import subprocess
 import termios
 import unittest
 
-from harness import MockSP, ONORDER, Result, SAMPLES, TestCase, _CLEAN_ENV, order_with, run, MockTestCase
+from harness import (MockSP, ONORDER, Result, SAMPLES, TestCase, _CLEAN_ENV, on_a_terminal, order_with,
+                     run, MockTestCase)
 
 ORDER = SAMPLES / "order.json"
 
@@ -19,32 +20,6 @@ def run_without_terminal(*args, env=None, xdg=None):
     proc = subprocess.run([ONORDER, *map(str, args)], capture_output=True, text=True, env=full_env, timeout=60,
                           start_new_session=True, errors="replace")
     return Result(proc)
-
-
-def on_a_terminal(args, env, respond):
-    """Runs onorder on a new pty; `respond(fd, output, pid)` is called as output arrives and
-    returns True once it has acted. Returns (wait status, output, echo on at the end)."""
-    import pty
-    import select
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(ONORDER, [ONORDER, *map(str, args)], env)
-    output = b""
-    acted = False
-    while select.select([fd], [], [], 20)[0]:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-        if not acted:
-            acted = respond(fd, output, pid)
-    _, status = os.waitpid(pid, 0)
-    echo = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
-    os.close(fd)
-    return status, output, acted, echo
 
 
 def dry_url(result):
@@ -354,29 +329,16 @@ class Passwords(MockTestCase):
         self.assertExit(self.submit("--netrc", env={"HOME": str(home)}), 0)
 
     def test_password_prompt_on_a_terminal_does_not_echo(self):
-        import os, pty, select, subprocess
-        from harness import ONORDER, _CLEAN_ENV
         env = dict(_CLEAN_ENV, XDG_CONFIG_HOME=str(self.tmp))
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execvpe(ONORDER, [ONORDER, "submit", "--url", self.mock.url, "--user", "acme", str(ORDER)], env)
-        output = b""
-        sent = False
-        while True:
-            ready, _, _ = select.select([fd], [], [], 20)
-            if not ready:
-                break
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            output += chunk
-            if not sent and b"Password for acme:" in output:
-                os.write(fd, (self.PASSWORD + "\n").encode())
-                sent = True
-        _, status = os.waitpid(pid, 0)
+
+        def type_password(fd, output, pid):
+            if b"Password for acme:" not in output:
+                return False
+            os.write(fd, (self.PASSWORD + "\n").encode())
+            return True
+
+        status, output, sent, _ = on_a_terminal(
+            ["submit", "--url", self.mock.url, "--user", "acme", ORDER], env, type_password)
         self.assertTrue(sent, output)
         self.assertEqual(os.waitstatus_to_exitcode(status), 0, output)
         self.assertNotIn(self.PASSWORD.encode(), output, "the password was echoed")
