@@ -59,6 +59,7 @@ struct HttpExchange {
     std::string protocol;                   // "HTTP/1.1", "HTTP/2"
     std::string tls_version; // "TLSv1.3" when tracing; "" for plain HTTP or without a trace
     std::chrono::milliseconds elapsed{0};
+    int refused_streams = 0; // HTTP/2 streams the server refused unprocessed, sent again
 };
 
 struct HttpRequest; // request.hpp

@@ -69,10 +69,21 @@ class CheckedSources {
     bool stream(const StreamOptions& options, const StreamVisitor& visitor,
                 const std::function<bool()>& keep_going = {});
 
+    // How many orders pass two will give, when known after check(): every source a file
+    // (NDJSON files are counted by their non-blank lines) or read whole in pass one. Counting
+    // NDJSON files costs a read of each: only when `count_ndjson` is set before check().
+    std::optional<std::size_t> total() const { return total_; }
+    bool count_ndjson = false;
+
   private:
     struct Source;
     std::vector<Source> sources_;
+    std::optional<std::size_t> total_ = 0;
 };
+
+// "orders.ndjson:4" (the line), "orders.json #3" (the 0-based array index, as "index" in
+// --output json), "samples/order.json", "command line".
+std::string order_label(const CheckedOrder& order);
 
 // The order built from flags alone (no source): base_order() with the fields applied.
 CheckedOrder check_document(nlohmann::json document, std::string source,

@@ -1,6 +1,7 @@
 // What became of an order, and the one table that maps it to words and exit codes (DESIGN §2).
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 namespace onorder {
@@ -15,6 +16,7 @@ enum class Outcome {
     http_error,    // any other HTTP error or an unexpected response
     no_connection, // DNS, connect, TLS: the order certainly did not reach the SP
     unknown,       // the request may have reached the SP: timeout or connection lost after sending
+    not_sent,      // a batch stopped (401/403, --max-errors, Ctrl-C, the journal) before sending it
     interrupted,   // SIGINT
 };
 
@@ -32,6 +34,9 @@ inline int exit_code(Outcome outcome) {
 inline std::string_view name(Outcome outcome) {
     return info(outcome).name;
 }
+
+// The outcome with this name() (journal records), if any.
+std::optional<Outcome> outcome_named(std::string_view name);
 
 // In a batch the exit code is the highest among its orders; an interruption overrides.
 Outcome worst(Outcome a, Outcome b);

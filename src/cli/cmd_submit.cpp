@@ -1,4 +1,5 @@
 // onorder submit: build or read orders, validate, send, print the SP's verdicts.
+#include "batch_output.hpp"
 #include "command.hpp"
 #include "connection_options.hpp"
 #include "dry_run.hpp"
@@ -7,11 +8,12 @@
 #include "printers.hpp"
 #include "terminal.hpp"
 
+#include <onorder/batch.hpp>
 #include <onorder/request.hpp>
-#include <onorder/submit.hpp>
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
@@ -20,20 +22,32 @@ namespace onorder::cli {
 
 namespace {
 
-std::atomic<bool> interrupted{false};
+// The batch a signal concerns; set while one runs.
+std::atomic<Batch*> running_batch{nullptr};
 
-extern "C" void on_interrupt(int) {
-    interrupted = true;
+extern "C" void on_stop_signal(int) {
+    if (Batch* batch = running_batch.load())
+        batch->interrupt();
 }
 
-// A retry wait that SIGINT cuts short: the order is then left as it stands, not sent again.
-bool interruptible_sleep(std::chrono::milliseconds wait) {
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (!interrupted && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
-            std::chrono::milliseconds(50), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               until - std::chrono::steady_clock::now())));
-    return !interrupted;
+void catch_stop_signals() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+// "--rate 50" or "--rate 50/s": orders started per second.
+std::optional<double> parse_rate(std::string text) {
+    if (text.size() > 2 && text.substr(text.size() - 2) == "/s")
+        text.resize(text.size() - 2);
+    char* end = nullptr;
+    errno = 0;
+    const double rate = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || errno != 0 || !(rate > 0) || rate > 1e6)
+        return std::nullopt;
+    return rate;
 }
 
 class SubmitCommand final : public Command {
@@ -52,6 +66,28 @@ class SubmitCommand final : public Command {
         command->add_flag("--discover", discover_,
                           "Find the order endpoint through the Endpoints API (GET {url}/2.5/) "
                           "instead of the default path or --order-path; say which it used");
+        command
+            ->add_option("--parallel", parallel_,
+                         "Requests at once (default 1); connections are reused and HTTP/2 "
+                         "multiplexed when the SP offers it")
+            ->check(CLI::Range(1, 256))
+            ->type_name("N");
+        command->add_option("--rate", rate_, "Start at most N requests per second (N or N/s)")
+            ->type_name("N");
+        command
+            ->add_option("--max-errors", max_errors_,
+                         "Stop the batch after N errors (invalid, 400, HTTP errors, no "
+                         "connection, unknown); the rest are reported not_sent")
+            ->check(CLI::Range(1, 1'000'000'000))
+            ->type_name("N");
+        command
+            ->add_option("--journal", journal_path_,
+                         "Record each send and outcome in FILE (JSON lines, 0600); a re-run "
+                         "with it sends every order at most once")
+            ->type_name("FILE");
+        command->add_flag("--resend-unknown", resend_unknown_,
+                          "With --journal: send again orders an earlier run may have delivered "
+                          "(outcome unknown)");
         command->add_flag("-v,--verbose", verbose_,
                           "Trace requests and responses on stderr (credentials and identity "
                           "numbers redacted)");
@@ -82,68 +118,156 @@ class SubmitCommand final : public Command {
         if (discover_)
             if (const Outcome found = discover_order_url(); found != Outcome::accepted)
                 return exit_code(found);
-        if (!dry_run_)
-            client_ = std::make_unique<HttpClient>(connection_.options, redactor_);
+        if (!rate_.empty() && !parse_rate(rate_)) {
+            error(fmt::format("--rate {}: give orders per second, a number above 0 (50 or 50/s)",
+                              rate_));
+            return exit_code(Outcome::usage);
+        }
+        if (resend_unknown_ && journal_path_.empty()) {
+            error("--resend-unknown needs --journal: without one no earlier run is known");
+            return exit_code(Outcome::usage);
+        }
+        const bool from_flags =
+            order_.sources.empty() && (order_.sets_fields() || is_terminal(stdin));
+        if (from_flags && !order_.sets_fields()) {
+            error("no order given: name a file, - for stdin, or build one with flags "
+                  "(see onorder submit --help)");
+            return exit_code(Outcome::usage);
+        }
+        if (dry_run_)
+            return dry_run(plan, from_flags);
 
-        std::signal(SIGINT, on_interrupt);
-        if (order_.sources.empty() && (order_.sets_fields() || is_terminal(stdin))) {
-            if (!order_.sets_fields()) {
-                error("no order given: name a file, - for stdin, or build one with flags "
-                      "(see onorder submit --help)");
+        std::unique_ptr<Journal> journal;
+        if (!journal_path_.empty()) {
+            std::string problem;
+            std::vector<std::string> notices;
+            journal = Journal::open(journal_path_, problem, notices);
+            for (const std::string& notice : notices)
+                warn(notice);
+            if (!journal) {
+                error(problem);
                 return exit_code(Outcome::usage);
             }
-            handle(order_.build(plan));
-        } else {
-            auto sources = order_.sources;
+        }
+        // Pass one, before anything is sent (DESIGN §2, exit 3): a file that is not JSON or
+        // holds an invalid order sends nothing.
+        auto checked = std::make_unique<CheckedSources>();
+        std::vector<std::string> sources = order_.sources;
+        if (!from_flags) {
             if (sources.empty())
                 sources.push_back("-");
             several_ = sources.size() > 1; // every result labelled, the first one included
+            progress_ = is_terminal(stderr);
+            checked->count_ndjson = progress_;
             StreamVisitor visitor;
-            visitor.order = [this](const CheckedOrder& order) { handle(order); };
+            visitor.order = [this](const CheckedOrder& order) { print_result(order, invalid()); };
             visitor.source_error = [this](const SourceError& e) {
                 error(e.message);
                 result_ = worst(result_, Outcome::usage);
             };
-            // DESIGN §2, exit 3: a file that is not JSON or holds an invalid order sends nothing.
-            CheckedSources checked;
-            if (!checked.check(sources, stream, visitor)) {
+            if (!checked->check(sources, stream, visitor)) {
                 error("nothing was sent: a JSON document or array is sent only when all of it is "
                       "valid JSON and every order in it is valid (NDJSON is sent line by line)");
                 return exit_code(result_);
             }
-            checked.stream(stream, visitor, [this] { return !stop_ && !interrupted; });
         }
-        if (interrupted)
-            result_ = Outcome::interrupted;
-        return exit_code(result_);
+
+        BatchSettings settings;
+        settings.url = connection_.order_url;
+        settings.retry = connection_.retry;
+        settings.parallel = parallel_;
+        settings.rate = rate_.empty() ? 0 : *parse_rate(rate_);
+        settings.max_errors = max_errors_;
+        settings.resend_unknown = resend_unknown_;
+        settings.journal = journal.get();
+        // Heap-held: when a reading thread is stuck in a read at an interruption, the process
+        // exits without tearing down what it uses.
+        auto* batch = new Batch(connection_.options, redactor_, settings);
+        batch->on_result = [this](const BatchOrder& item, const Verdict& verdict) {
+            clear_progress();
+            print_result(item.order, verdict);
+        };
+        batch->on_source_error = [this](const SourceError& e) {
+            clear_progress();
+            error(e.message);
+        };
+        batch->on_notice = [this](std::string_view notice) {
+            clear_progress();
+            fmt::print(stderr, "onorder: {}\n", notice);
+        };
+        std::optional<std::size_t> total =
+            from_flags ? std::optional<std::size_t>(1) : checked->total();
+        if (progress_)
+            batch->on_progress = [this, total](const BatchCounts& counts) {
+                fmt::print(stderr, "\r\033[K{}", progress_line(counts, total));
+                std::fflush(stderr);
+                progress_shown_ = true;
+            };
+
+        running_batch = batch;
+        catch_stop_signals();
+        std::atomic<bool> reading_done{false};
+        std::thread reader([&, batch] {
+            if (from_flags) {
+                const CheckedOrder order = order_.build(plan);
+                (void)batch->put(BatchOrder{order, redactor_for(order)});
+            } else {
+                StreamVisitor visitor;
+                visitor.order = [&](const CheckedOrder& order) {
+                    (void)batch->put(BatchOrder{order, redactor_for(order)});
+                };
+                visitor.source_error = [&](const SourceError& e) { (void)batch->put(e); };
+                checked->stream(stream, visitor, [] { return true; });
+            }
+            batch->close_input();
+            reading_done = true;
+        });
+        Outcome outcome = batch->run();
+        clear_progress();
+        running_batch = nullptr;
+        const BatchCounts& counts = batch->counts();
+        if (counts.done > 1 || journal || outcome == Outcome::interrupted)
+            print_summary(stderr, style_for(stderr), counts, journal_path_);
+        outcome = worst(outcome, result_);
+        if (!reading_done) {
+            // Interrupted while the input blocks (a terminal, a quiet pipe): nothing more of it
+            // is wanted, and the thread reading it cannot be woken.
+            std::fflush(nullptr);
+            std::_Exit(exit_code(outcome));
+        }
+        reader.join();
+        delete batch;
+        return exit_code(outcome);
     }
 
   private:
-    void handle(const CheckedOrder& order) {
-        // Everything shown of this order, and what the SP sends back about it, is masked with
-        // the order's own numbers too (DESIGN §2, §4).
+    static Verdict invalid() {
+        Verdict verdict;
+        verdict.outcome = Outcome::invalid;
+        verdict.attempts = 0;
+        verdict.explanation = "The order is invalid and was not sent.";
+        return verdict;
+    }
+
+    // Everything shown of this order, and what the SP sends back about it, is masked with the
+    // order's own numbers too (DESIGN §2, §4).
+    Redactor redactor_for(const CheckedOrder& order) const {
         Redactor redactor = redactor_;
         if (order.document)
             redactor.add_order(*order.document);
         redactor.show_identity_numbers(unmask_);
-        Verdict verdict;
-        if (!order.validation.valid()) {
-            verdict.outcome = Outcome::invalid;
-            verdict.attempts = 0;
-            verdict.explanation = "The order is invalid and was not sent.";
-        } else if (dry_run_) {
-            print_dry_run(order, redactor);
-            if (!order.validation.warnings.empty())
-                print_problems(stderr, style_for(stderr), order);
-            return;
-        } else {
-            verdict = submit_order(*client_, connection_.order_url, order.body, connection_.retry,
-                                   interruptible_sleep, redactor);
+        return redactor;
+    }
+
+    void clear_progress() {
+        if (progress_shown_) {
+            fmt::print(stderr, "\r\033[K");
+            progress_shown_ = false;
         }
+    }
+
+    void print_result(const CheckedOrder& order, const Verdict& verdict) {
         result_ = worst(result_, verdict.outcome);
-        // A credentials problem fails every order alike: stop at once (DESIGN §6).
-        if (verdict.outcome == Outcome::auth)
-            stop_ = true;
         if (json_) {
             print_json_line(stdout, verdict_json(order, verdict));
         } else {
@@ -154,6 +278,42 @@ class SubmitCommand final : public Command {
                 print_problems(stdout, style_, order);
         }
         std::fflush(stdout);
+    }
+
+    int dry_run(const OrderPlan& plan, bool from_flags) {
+        const auto show = [this](const CheckedOrder& order) {
+            if (!order.validation.valid()) {
+                print_result(order, invalid());
+                return;
+            }
+            print_dry_run(order, redactor_for(order));
+            if (!order.validation.warnings.empty())
+                print_problems(stderr, style_for(stderr), order);
+        };
+        if (from_flags) {
+            show(order_.build(plan));
+            return exit_code(result_);
+        }
+        std::vector<std::string> sources = order_.sources;
+        if (sources.empty())
+            sources.push_back("-");
+        several_ = sources.size() > 1;
+        StreamVisitor visitor;
+        visitor.order = show;
+        visitor.source_error = [this](const SourceError& e) {
+            error(e.message);
+            result_ = worst(result_, Outcome::usage);
+        };
+        CheckedSources checked;
+        StreamVisitor problems = visitor;
+        problems.order = [this](const CheckedOrder& order) { print_result(order, invalid()); };
+        if (!checked.check(sources, plan.stream, problems)) {
+            error("nothing was sent: a JSON document or array is sent only when all of it is "
+                  "valid JSON and every order in it is valid (NDJSON is sent line by line)");
+            return exit_code(result_);
+        }
+        checked.stream(plan.stream, visitor);
+        return exit_code(result_);
     }
 
     // What a run would send for `order`: the request order_request() builds, as HttpClient
@@ -190,8 +350,13 @@ class SubmitCommand final : public Command {
     bool discover_ = false;
     Style style_;
     Redactor redactor_;
-    std::unique_ptr<HttpClient> client_;
     Outcome result_ = Outcome::accepted;
+    int parallel_ = 1;
+    std::string rate_;
+    int max_errors_ = 0;
+    std::string journal_path_;
+    bool resend_unknown_ = false;
+    bool progress_ = false, progress_shown_ = false;
 };
 
 } // namespace

@@ -48,20 +48,6 @@ void print_problem_list(std::FILE* out, const Style& style, const Problems& prob
 
 } // namespace
 
-std::string order_label(const CheckedOrder& order) {
-    // One count per framing, the same as in --output json: the line of an NDJSON source, the
-    // 0-based index of an array element ("index"); a single document is its file.
-    switch (order.framing) {
-    case Framing::ndjson:
-        return fmt::format("{}:{}", order.source, order.line);
-    case Framing::array:
-        return fmt::format("{} #{}", order.source, order.index);
-    case Framing::single:
-        break;
-    }
-    return order.source;
-}
-
 nlohmann::ordered_json validation_json(const CheckedOrder& order) {
     nlohmann::ordered_json line = {{"source", order.source}, {"index", order.index}};
     if (order.framing == Framing::ndjson)

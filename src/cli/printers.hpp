@@ -13,10 +13,6 @@
 
 namespace onorder::cli {
 
-// "orders.ndjson:4" (the line), "orders.json #3" (the array index, as in --output json),
-// "samples/order.json", "command line".
-std::string order_label(const CheckedOrder& order);
-
 // validate --output json: one line per order, DESIGN §3.
 nlohmann::ordered_json validation_json(const CheckedOrder& order);
 

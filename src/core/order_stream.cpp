@@ -119,12 +119,43 @@ CheckedSources::~CheckedSources() {
             ::close(source.spool);
 }
 
+namespace {
+
+// Lines with anything but blanks: the orders an NDJSON file holds, if it is read as it is now.
+std::optional<std::size_t> count_ndjson_lines(const std::string& name) {
+    const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    std::size_t lines = 0;
+    bool content = false; // the current line has something but blanks
+    char buffer[64 * 1024];
+    ssize_t got = 0;
+    while ((got = ::read(fd, buffer, sizeof buffer)) > 0) {
+        for (const char c : std::string_view(buffer, static_cast<std::size_t>(got))) {
+            if (c == '\n') {
+                lines += content ? 1 : 0;
+                content = false;
+            } else if (c != ' ' && c != '\t' && c != '\r') {
+                content = true;
+            }
+        }
+    }
+    ::close(fd);
+    if (got < 0)
+        return std::nullopt;
+    return lines + (content ? 1 : 0);
+}
+
+} // namespace
+
 bool CheckedSources::check(const std::vector<std::string>& sources, const StreamOptions& options,
                            const StreamVisitor& visitor) {
     bool clean = true;
     StreamVisitor problems = visitor;
     problems.source_opened = nullptr;
     problems.order = [&](const CheckedOrder& order) {
+        if (total_)
+            ++*total_;
         if (!order.validation.valid()) {
             clean = false;
             visitor.order(order);
@@ -147,6 +178,12 @@ bool CheckedSources::check(const std::vector<std::string>& sources, const Stream
             else if (!from_stdin && S_ISDIR(status.st_mode))
                 problems.source_error(SourceError{
                     name, fmt::format("cannot read {}: {}", name, std::strerror(EISDIR))});
+            else if (!count_ndjson || from_stdin || !S_ISREG(status.st_mode))
+                total_.reset();
+            else if (const std::optional<std::size_t> lines = count_ndjson_lines(name); !lines)
+                total_.reset();
+            else if (total_)
+                *total_ += *lines;
             continue;
         }
         const int fd = from_stdin ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
@@ -210,6 +247,18 @@ bool CheckedSources::stream(const StreamOptions& options, const StreamVisitor& v
             return false;
     }
     return true;
+}
+
+std::string order_label(const CheckedOrder& order) {
+    switch (order.framing) {
+    case Framing::ndjson:
+        return fmt::format("{}:{}", order.source, order.line);
+    case Framing::array:
+        return fmt::format("{} #{}", order.source, order.index);
+    case Framing::single:
+        break;
+    }
+    return order.source;
 }
 
 CheckedOrder check_document(nlohmann::json document, std::string source,

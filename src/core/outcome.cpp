@@ -8,7 +8,7 @@ namespace onorder {
 namespace {
 
 // DESIGN §2: the one place where an outcome becomes an exit code and words. Indexed by the enum.
-constexpr std::array<OutcomeInfo, 10> outcome_table{{
+constexpr std::array<OutcomeInfo, 11> outcome_table{{
     {Outcome::accepted, "accepted", 0, "accepted"},
     {Outcome::rejected, "rejected", 1, "rejected by the SP"},
     {Outcome::usage, "usage", 2, "usage error"},
@@ -18,6 +18,8 @@ constexpr std::array<OutcomeInfo, 10> outcome_table{{
     {Outcome::http_error, "http_error", 6, "HTTP error"},
     {Outcome::no_connection, "no_connection", 7, "no connection — the order was not sent"},
     {Outcome::unknown, "unknown", 8, "outcome unknown — the order may have reached the SP"},
+    // Never the reason for an exit code: whatever stopped the batch is.
+    {Outcome::not_sent, "not_sent", 0, "not sent — the batch stopped first"},
     {Outcome::interrupted, "interrupted", 130, "interrupted"},
 }};
 
@@ -37,6 +39,13 @@ static_assert(static_cast<std::size_t>(Outcome::interrupted) + 1 == outcome_tabl
 
 const OutcomeInfo& info(Outcome outcome) {
     return outcome_table[static_cast<std::size_t>(outcome)];
+}
+
+std::optional<Outcome> outcome_named(std::string_view name) {
+    for (const OutcomeInfo& row : outcome_table)
+        if (row.name == name)
+            return row.outcome;
+    return std::nullopt;
 }
 
 Outcome worst(Outcome a, Outcome b) {

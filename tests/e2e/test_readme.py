@@ -45,6 +45,7 @@ def commands_and_outputs(block):
 
 def normalise(text):
     text = re.sub(r"\b\d+ ms\b", "# ms", text)
+    text = re.sub(r"\b\d+\.\d\d s \(\d+ orders/s\)", "#.## s (# orders/s)", text)
     return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "YYYY-MM-DDTHH:MM:SSZ", text)
 
 

@@ -245,7 +245,8 @@ class Submit(MockTestCase):
         stopped = run("submit", "--url", self.mock.url, "--user", "acme", "--output", "json", path,
                       env={"ONORDER_PASSWORD": "wrong"})
         self.assertExit(stopped, 5)
-        self.assertEqual(len(stopped.json_lines()), 1, "a 401 stops the batch at once")
+        self.assertEqual([l["outcome"] for l in stopped.json_lines()], ["auth", "not_sent", "not_sent"],
+                         "a 401 stops the batch at once; the orders not sent are reported")
 
     def test_drop_on_a_reused_connection_is_not_resent(self):
         # libcurl re-sends a request on its own when a kept-alive connection dies before any answer;

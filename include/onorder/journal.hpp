@@ -1,0 +1,108 @@
+// The batch journal (DESIGN §6): JSON lines, mode 0600, locked while a batch uses it. A *sent*
+// record is on disk (fsync) before its request leaves — group-committed, one fsync for every
+// order starting at that moment — and an *outcome* record follows. A re-run reads it to send
+// every order at most once.
+#pragma once
+
+#include <onorder/outcome.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace onorder {
+
+// What a recorded outcome means for a re-run.
+enum class Settled : std::uint8_t {
+    none,          // never recorded
+    in_doubt,      // a sent record without an outcome: the run died or was abandoned mid-flight
+    resolved,      // accepted, rejected, 400, invalid: never sent again
+    not_processed, // nothing sent, 401/403, 429/503, not sent because the batch stopped: send again
+    unknown,       // timeout, lost connection, 5xx: not sent again unless --resend-unknown
+};
+
+std::string_view settled_name(Settled settled);
+Settled settled_for(Outcome outcome, bool may_resend);
+
+// An order's identity in the journal: its fingerprint() as a number.
+std::optional<std::uint64_t> parse_fingerprint(std::string_view hex);
+
+// Fingerprints and what became of them, in flat memory (about 20 bytes an order).
+class SettledTable {
+  public:
+    struct Entry {
+        Settled settled = Settled::none;
+        Outcome outcome = Outcome::accepted;
+    };
+    Entry find(std::uint64_t fingerprint) const;
+    void set(std::uint64_t fingerprint, Entry entry);
+    std::size_t size() const { return used_; }
+
+  private:
+    void grow();
+    std::vector<std::uint64_t> keys_; // 0 marks a free slot; fingerprint 0 is kept apart
+    std::vector<Entry> entries_;
+    std::size_t used_ = 0;
+    std::optional<Entry> zero_;
+};
+
+class Journal {
+  public:
+    // Opens `path` (created 0600), takes its lock and reads what earlier runs recorded. Null
+    // with `problem` set when it cannot be used; `notices` gets what the user should know (a
+    // torn last line).
+    static std::unique_ptr<Journal> open(const std::string& path, std::string& problem,
+                                         std::vector<std::string>& notices);
+    ~Journal();
+    Journal(const Journal&) = delete;
+    Journal& operator=(const Journal&) = delete;
+
+    const std::string& path() const { return path_; }
+    const SettledTable& recorded() const { return recorded_; }
+    std::size_t records_read() const { return records_read_; }
+
+    // Records that must be on disk before what they announce happens (sent): queued for the
+    // committer thread, which writes and fsyncs everything queued at once. Returns a ticket;
+    // the record is on disk once durable() reaches it.
+    std::uint64_t append_durable(std::string_view line);
+    std::uint64_t durable() const { return durable_.load(std::memory_order_acquire); }
+    // Records nothing waits for (outcomes): written at once, fsynced with the next commit.
+    bool append(std::string_view lines);
+    // Written to after each commit, so a poll() on the other end wakes up (-1: no one).
+    void notify_fd(int fd) { notify_fd_ = fd; }
+    // Why the journal cannot be written any more ("" while it can).
+    std::string failure() const;
+    // Writes and fsyncs what is queued; stops the committer. False when that failed.
+    bool close();
+
+  private:
+    Journal() = default;
+    bool read_existing(std::string& problem, std::vector<std::string>& notices);
+    void commit_loop();
+    void fail(std::string why);
+
+    std::string path_;
+    int fd_ = -1;
+    SettledTable recorded_;
+    std::size_t records_read_ = 0;
+    int notify_fd_ = -1;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::string queued_;
+    std::uint64_t queued_ticket_ = 0;
+    bool closing_ = false;
+    std::string failure_;
+    std::atomic<std::uint64_t> durable_{0};
+    std::thread committer_;
+};
+
+} // namespace onorder

@@ -1,0 +1,341 @@
+#include <onorder/journal.hpp>
+
+#include <onorder/helpers.hpp>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace onorder {
+
+namespace {
+
+constexpr std::string_view settled_names[] = {"none", "in_doubt", "resolved", "not_processed",
+                                              "unknown"};
+
+std::optional<Settled> settled_named(std::string_view name) {
+    for (std::size_t i = 0; i < std::size(settled_names); ++i)
+        if (settled_names[i] == name)
+            return static_cast<Settled>(i);
+    return std::nullopt;
+}
+
+bool write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t written = ::write(fd, data.data(), data.size());
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return true;
+}
+
+std::uint64_t mix(std::uint64_t key) {
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    return key;
+}
+
+} // namespace
+
+std::string_view settled_name(Settled settled) {
+    return settled_names[static_cast<std::size_t>(settled)];
+}
+
+Settled settled_for(Outcome outcome, bool may_resend) {
+    switch (outcome) {
+    case Outcome::accepted:
+    case Outcome::rejected:
+    case Outcome::bad_request:
+    case Outcome::invalid:
+        return Settled::resolved;
+    case Outcome::auth:
+    case Outcome::no_connection:
+    case Outcome::not_sent:
+        return Settled::not_processed;
+    case Outcome::http_error:
+        // 429 and 503 after every retry: the SP said it did not process the order.
+        return may_resend ? Settled::not_processed : Settled::unknown;
+    case Outcome::usage:
+    case Outcome::unknown:
+    case Outcome::interrupted:
+        return Settled::unknown;
+    }
+    return Settled::unknown;
+}
+
+std::optional<std::uint64_t> parse_fingerprint(std::string_view hex) {
+    if (hex.size() != 16)
+        return std::nullopt;
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+    if (error != std::errc() || end != hex.data() + hex.size())
+        return std::nullopt;
+    return value;
+}
+
+SettledTable::Entry SettledTable::find(std::uint64_t fingerprint) const {
+    if (fingerprint == 0)
+        return zero_.value_or(Entry{});
+    if (keys_.empty())
+        return {};
+    const std::size_t mask = keys_.size() - 1;
+    for (std::size_t slot = mix(fingerprint) & mask;; slot = (slot + 1) & mask) {
+        if (keys_[slot] == fingerprint)
+            return entries_[slot];
+        if (keys_[slot] == 0)
+            return {};
+    }
+}
+
+void SettledTable::set(std::uint64_t fingerprint, Entry entry) {
+    if (fingerprint == 0) {
+        used_ += zero_ ? 0 : 1;
+        zero_ = entry;
+        return;
+    }
+    if ((used_ + 1) * 2 > keys_.size())
+        grow();
+    const std::size_t mask = keys_.size() - 1;
+    for (std::size_t slot = mix(fingerprint) & mask;; slot = (slot + 1) & mask) {
+        if (keys_[slot] == fingerprint) {
+            entries_[slot] = entry;
+            return;
+        }
+        if (keys_[slot] == 0) {
+            keys_[slot] = fingerprint;
+            entries_[slot] = entry;
+            ++used_;
+            return;
+        }
+    }
+}
+
+void SettledTable::grow() {
+    std::vector<std::uint64_t> keys(std::max<std::size_t>(64, keys_.size() * 2), 0);
+    std::vector<Entry> entries(keys.size());
+    keys.swap(keys_);
+    entries.swap(entries_);
+    used_ = zero_ ? 1 : 0;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        if (keys[i] != 0)
+            set(keys[i], entries[i]);
+}
+
+std::unique_ptr<Journal> Journal::open(const std::string& path, std::string& problem,
+                                       std::vector<std::string>& notices) {
+    std::unique_ptr<Journal> journal(new Journal());
+    journal->path_ = path;
+    journal->fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (journal->fd_ < 0) {
+        problem = fmt::format("journal {}: cannot open it: {}", path, std::strerror(errno));
+        return nullptr;
+    }
+    struct stat info {};
+    if (::fstat(journal->fd_, &info) != 0 || !S_ISREG(info.st_mode)) {
+        problem = fmt::format("journal {}: not a regular file", path);
+        return nullptr;
+    }
+    if (::flock(journal->fd_, LOCK_EX | LOCK_NB) != 0) {
+        problem = errno == EWOULDBLOCK
+                      ? fmt::format("journal {}: another onorder is using it; one batch at a "
+                                    "time per journal",
+                                    path)
+                      : fmt::format("journal {}: cannot lock it: {}", path, std::strerror(errno));
+        return nullptr;
+    }
+    if (!journal->read_existing(problem, notices))
+        return nullptr;
+    journal->committer_ = std::thread([raw = journal.get()] { raw->commit_loop(); });
+    return journal;
+}
+
+Journal::~Journal() {
+    close();
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+bool Journal::read_existing(std::string& problem, std::vector<std::string>& notices) {
+    std::string pending; // the line being assembled
+    std::size_t line_number = 0;
+    off_t offset = 0;       // of the next byte read
+    off_t line_start = 0;   // of `pending`
+    char buffer[64 * 1024];
+    const auto take = [&](std::string_view line) {
+        ++line_number;
+        if (trim(line).empty())
+            return true;
+        const nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+        if (record.is_discarded() || !record.is_object()) {
+            problem = fmt::format("journal {} line {}: not a journal record (JSON object); "
+                                  "nothing was sent. Move the file aside to start afresh.",
+                                  path_, line_number);
+            return false;
+        }
+        ++records_read_;
+        const auto event = record.find("event");
+        const auto fp = record.find("fp");
+        if (event == record.end() || fp == record.end() || !event->is_string() ||
+            !fp->is_string())
+            return true; // a run record, or one from a later version
+        const std::optional<std::uint64_t> fingerprint = parse_fingerprint(fp->get<std::string>());
+        if (!fingerprint)
+            return true;
+        if (*event == "sent") {
+            recorded_.set(*fingerprint, {Settled::in_doubt, Outcome::unknown});
+        } else if (*event == "outcome") {
+            const auto state = record.find("state");
+            const auto outcome = record.find("outcome");
+            std::optional<Settled> settled;
+            if (state != record.end() && state->is_string())
+                settled = settled_named(state->get<std::string>());
+            std::optional<Outcome> named;
+            if (outcome != record.end() && outcome->is_string())
+                named = outcome_named(outcome->get<std::string>());
+            // A record this version cannot read is doubt, never a licence to send again.
+            recorded_.set(*fingerprint, {settled.value_or(Settled::unknown),
+                                         named.value_or(Outcome::unknown)});
+        }
+        return true;
+    };
+    while (true) {
+        const ssize_t got = ::pread(fd_, buffer, sizeof buffer, offset);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            problem = fmt::format("journal {}: cannot read it: {}", path_, std::strerror(errno));
+            return false;
+        }
+        if (got == 0)
+            break;
+        std::string_view chunk(buffer, static_cast<std::size_t>(got));
+        offset += got;
+        while (!chunk.empty()) {
+            const std::size_t end = chunk.find('\n');
+            if (end == std::string_view::npos) {
+                pending.append(chunk);
+                break;
+            }
+            pending.append(chunk.substr(0, end));
+            chunk.remove_prefix(end + 1);
+            if (!take(pending))
+                return false;
+            pending.clear();
+            line_start = offset - static_cast<off_t>(chunk.size());
+        }
+    }
+    if (!pending.empty()) {
+        // A last line without its newline: the run that wrote it died in the middle. Whole
+        // records are written with one write(), so only a crash of the machine tears one; a
+        // torn sent record never preceded its request, a torn outcome leaves the order in doubt.
+        const nlohmann::json record = nlohmann::json::parse(pending, nullptr, false);
+        if (!record.is_discarded() && record.is_object()) {
+            if (!take(pending) || !write_all(fd_, "\n")) {
+                problem = problem.empty() ? fmt::format("journal {}: cannot write it: {}", path_,
+                                                        std::strerror(errno))
+                                          : problem;
+                return false;
+            }
+        } else {
+            notices.push_back(fmt::format(
+                "journal {}: its last line was cut off (a crash while it was written) and is "
+                "removed: {} bytes after line {}",
+                path_, pending.size(), line_number));
+            if (::ftruncate(fd_, line_start) != 0) {
+                problem = fmt::format("journal {}: cannot remove its cut-off last line: {}", path_,
+                                      std::strerror(errno));
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+std::uint64_t Journal::append_durable(std::string_view line) {
+    std::lock_guard lock(mutex_);
+    queued_.append(line);
+    const std::uint64_t ticket = ++queued_ticket_;
+    wake_.notify_one();
+    return ticket;
+}
+
+bool Journal::append(std::string_view lines) {
+    if (lines.empty())
+        return true;
+    if (!failure().empty())
+        return false;
+    if (!write_all(fd_, lines)) {
+        fail(fmt::format("journal {}: cannot write it: {}", path_, std::strerror(errno)));
+        return false;
+    }
+    return true;
+}
+
+std::string Journal::failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+}
+
+void Journal::fail(std::string why) {
+    std::lock_guard lock(mutex_);
+    if (failure_.empty())
+        failure_ = std::move(why);
+}
+
+void Journal::commit_loop() {
+    std::string batch;
+    while (true) {
+        std::uint64_t ticket = 0;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return !queued_.empty() || closing_; });
+            if (queued_.empty())
+                return;
+            batch.swap(queued_);
+            ticket = queued_ticket_;
+            if (!failure_.empty())
+                return; // nothing more is written once a record could not be
+        }
+        if (!write_all(fd_, batch)) {
+            fail(fmt::format("journal {}: cannot write it: {}", path_, std::strerror(errno)));
+        } else if (::fdatasync(fd_) != 0) {
+            fail(fmt::format("journal {}: cannot flush it to disk: {}", path_,
+                             std::strerror(errno)));
+        } else {
+            durable_.store(ticket, std::memory_order_release);
+        }
+        batch.clear();
+        if (notify_fd_ >= 0) {
+            const char byte = 'j';
+            (void)!::write(notify_fd_, &byte, 1);
+        }
+    }
+}
+
+bool Journal::close() {
+    {
+        std::lock_guard lock(mutex_);
+        closing_ = true;
+    }
+    wake_.notify_one();
+    if (committer_.joinable())
+        committer_.join();
+    if (fd_ >= 0 && failure().empty() && ::fdatasync(fd_) != 0)
+        fail(fmt::format("journal {}: cannot flush it to disk: {}", path_, std::strerror(errno)));
+    return failure().empty();
+}
+
+} // namespace onorder
