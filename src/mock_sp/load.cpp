@@ -42,10 +42,8 @@ std::optional<Storm> parse_storm(std::string_view text) {
         return std::nullopt;
     const std::size_t second = text.find(':', first + 1);
     const std::optional<std::size_t> status = whole_number(text.substr(0, first));
-    const std::optional<std::size_t> count =
-        whole_number(text.substr(first + 1, second == std::string_view::npos
-                                                ? std::string_view::npos
-                                                : second - first - 1));
+    const std::optional<std::size_t> count = whole_number(text.substr(
+        first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1));
     const std::string_view retry_after =
         second == std::string_view::npos ? std::string_view("1") : text.substr(second + 1);
     if (!status || (*status != 429 && *status != 503) || !count || !whole_number(retry_after))

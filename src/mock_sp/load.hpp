@@ -31,11 +31,11 @@ struct Storm {
 };
 
 struct LoadSettings {
-    LatencyRange latency;                                // --latency-ms N or MIN-MAX
-    std::optional<Storm> storm;                          // --storm STATUS:COUNT[:RETRY_AFTER]
-    std::optional<std::chrono::milliseconds> storm_for;  // --storm-for-ms: the storm also ends then
-    std::size_t drop_first = 0;                          // --drop-after-processing N
-    std::size_t drop_every = 0;                          // --drop-every K
+    LatencyRange latency;                               // --latency-ms N or MIN-MAX
+    std::optional<Storm> storm;                         // --storm STATUS:COUNT[:RETRY_AFTER]
+    std::optional<std::chrono::milliseconds> storm_for; // --storm-for-ms: the storm also ends then
+    std::size_t drop_first = 0;                         // --drop-after-processing N
+    std::size_t drop_every = 0;                         // --drop-every K
 };
 
 // "N" or "MIN-MAX" milliseconds, MIN <= MAX.
