@@ -13,11 +13,38 @@ std::size_t ReceivedCounters::count(const std::optional<std::string>& fingerprin
     return fingerprint ? ++by_fingerprint_[*fingerprint] : 1;
 }
 
+void ReceivedCounters::processed(const std::optional<std::string>& fingerprint) {
+    const std::lock_guard lock(mutex_);
+    ++processed_;
+    if (fingerprint)
+        ++processed_by_fingerprint_[*fingerprint];
+}
+
+void ReceivedCounters::answered_2xx() {
+    const std::lock_guard lock(mutex_);
+    ++answered_2xx_;
+}
+
+void ReceivedCounters::dropped() {
+    const std::lock_guard lock(mutex_);
+    ++dropped_;
+}
+
+void ReceivedCounters::refused_by_storm() {
+    const std::lock_guard lock(mutex_);
+    ++refused_by_storm_;
+}
+
 nlohmann::json ReceivedCounters::snapshot() const {
     const std::lock_guard lock(mutex_);
     return {{"total", total_},
             {"by_fingerprint", nlohmann::json(by_fingerprint_)},
-            {"by_access_id", nlohmann::json(by_access_id_)}};
+            {"by_access_id", nlohmann::json(by_access_id_)},
+            {"processed", processed_},
+            {"processed_by_fingerprint", nlohmann::json(processed_by_fingerprint_)},
+            {"answered_2xx", answered_2xx_},
+            {"dropped", dropped_},
+            {"refused_by_storm", refused_by_storm_}};
 }
 
 void ReceivedCounters::reset() {
@@ -25,6 +52,11 @@ void ReceivedCounters::reset() {
     total_ = 0;
     by_fingerprint_.clear();
     by_access_id_.clear();
+    processed_ = 0;
+    processed_by_fingerprint_.clear();
+    answered_2xx_ = 0;
+    dropped_ = 0;
+    refused_by_storm_ = 0;
 }
 
 } // namespace onorder::mock

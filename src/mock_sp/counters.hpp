@@ -18,7 +18,16 @@ class ReceivedCounters {
     std::size_t count(const std::optional<std::string>& fingerprint,
                       const std::optional<std::string>& access_id);
 
-    // {"total": N, "by_fingerprint": {...}, "by_access_id": {...}}
+    // What became of an order POST, beside its arrival: processed (authorised, valid, not
+    // refused with 429/503, so an SP would have acted on it), then answered 2xx or dropped; or
+    // refused by a --storm.
+    void processed(const std::optional<std::string>& fingerprint);
+    void answered_2xx();
+    void dropped();
+    void refused_by_storm();
+
+    // {"total": N, "by_fingerprint": {...}, "by_access_id": {...}, "processed": N,
+    //  "processed_by_fingerprint": {...}, "answered_2xx": N, "dropped": N, "refused_by_storm": N}
     nlohmann::json snapshot() const;
 
     void reset();
@@ -28,6 +37,11 @@ class ReceivedCounters {
     std::size_t total_ = 0;
     std::unordered_map<std::string, std::size_t> by_fingerprint_;
     std::unordered_map<std::string, std::size_t> by_access_id_;
+    std::size_t processed_ = 0;
+    std::unordered_map<std::string, std::size_t> processed_by_fingerprint_;
+    std::size_t answered_2xx_ = 0;
+    std::size_t dropped_ = 0;
+    std::size_t refused_by_storm_ = 0;
 };
 
 } // namespace onorder::mock

@@ -96,6 +96,7 @@ int real_main(int argc, char** argv) {
                    "Connections served at once (each keep-alive connection holds one)")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
+    onorder::mock::add_load_options(app, settings.load);
     app.add_flag("-q,--quiet", settings.quiet, "Do not log requests on stderr");
     std::string endpoints_file;
     app.add_option("--endpoints-file", endpoints_file,

@@ -89,7 +89,7 @@ std::string describe(const std::exception_ptr& error) {
 } // namespace
 
 Routes::Routes(const ServerSettings& settings, httplib::Server& server)
-    : settings_(settings), log_(!settings.quiet) {
+    : settings_(settings), log_(!settings.quiet), load_(settings.load) {
     server.Get(endpoints_pattern, authenticated([this](const Request&, Response& response) {
                    if (settings_.endpoints_body)
                        response.set_content(*settings_.endpoints_body, "application/json");
@@ -173,6 +173,11 @@ std::string Routes::post_order(const Request& request, Response& response, bool 
                              ? fmt::format("order={} post={}", *order_fingerprint, posts)
                              : std::string("order=(not JSON)");
 
+    load_.wait_latency();
+    if (const std::optional<Answer> refusal = load_.storm_refusal()) {
+        counters_.refused_by_storm();
+        return respond(request, response, *refusal, detail + " refused by --storm");
+    }
     if (!authorize(request, response))
         return detail;
     if (!parsed.document) {
@@ -192,9 +197,14 @@ std::string Routes::post_order(const Request& request, Response& response, bool 
     const std::optional<std::string> offering =
         string_at(*parsed.document, "/products/0/offeringId");
     const Scenario& scenario = redirected ? default_scenario() : choose_scenario(offering);
-    const Answer answer = make_answer(
+    Answer answer = make_answer(
         scenario, settings_.answers, posts,
         string_at(*parsed.document, "/customerDetails/personalIdentityNumber").value_or(""));
+    if (answer.http_status != 429 && answer.http_status != 503) { // those say "not processed"
+        counters_.processed(order_fingerprint);
+        if (load_.drop_after_processing())
+            answer.behaviour = Behaviour::drop;
+    }
     detail += fmt::format(" offeringId={} scenario={}", log_.client_text(offering.value_or("-")),
                           answer.scenario);
     return respond(request, response, answer, std::move(detail));
@@ -209,12 +219,14 @@ const Scenario& Routes::choose_scenario(const std::optional<std::string>& offeri
 }
 
 std::string Routes::respond(const Request& request, Response& response, const Answer& answer,
-                            std::string detail) const {
+                            std::string detail) {
     switch (answer.behaviour) {
     case Behaviour::drop:
+        counters_.dropped();
         return detail + (drop_connection(request) ? " dropped, no answer"
                                                   : " could not drop the connection");
     case Behaviour::cut_short:
+        counters_.dropped();
         return detail + (drop_connection(request, answer.body) ? " dropped in the headers"
                                                                : " could not drop the connection");
     case Behaviour::slow:
@@ -228,6 +240,8 @@ std::string Routes::respond(const Request& request, Response& response, const An
     for (const auto& [name, value] : answer.headers)
         response.set_header(name, value);
     response.set_content(answer.body, answer.content_type);
+    if (answer.http_status / 100 == 2)
+        counters_.answered_2xx();
     if (log_.enabled() && answer.http_status == 200 && answer.behaviour != Behaviour::oversized)
         detail += " status=" + status_field(answer.body);
     return detail;

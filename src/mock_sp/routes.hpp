@@ -4,6 +4,7 @@
 
 #include "connections.hpp"
 #include "counters.hpp"
+#include "load.hpp"
 #include "request_log.hpp"
 #include "server.hpp"
 
@@ -36,7 +37,7 @@ class Routes {
                            bool redirected);
     const Scenario& choose_scenario(const std::optional<std::string>& offering) const;
     std::string respond(const httplib::Request& request, httplib::Response& response,
-                        const Answer& answer, std::string detail) const;
+                        const Answer& answer, std::string detail);
 
     HandlerResponse without_length(const httplib::Request& request, httplib::Response& response);
     HandlerResponse on_error(const httplib::Request& request, httplib::Response& response) const;
@@ -46,6 +47,7 @@ class Routes {
     ReceivedCounters counters_;
     RequestLog log_;
     ConnectionTracker connections_;
+    LoadControls load_;
 };
 
 } // namespace onorder::mock

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "auth.hpp"
+#include "load.hpp"
 #include "scenarios.hpp"
 
 #include <onorder/reader.hpp>
@@ -29,7 +30,10 @@ struct ServerSettings {
     BasicAuth auth;
     const Scenario* forced_scenario = nullptr; // --scenario; an offeringId naming one still wins
     AnswerSettings answers;
-    std::size_t threads = 32;
+    LoadSettings load;
+    // httplib holds a thread per keep-alive connection: room for a batch's 64 connections and
+    // the tests' own beside them.
+    std::size_t threads = 128;
     bool quiet = false;
     std::optional<std::string> endpoints_body; // --endpoints-file: served verbatim at GET /2.5/
 };

@@ -189,3 +189,164 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+
+
+def _ports_below_the_ephemeral_range():
+    """Endless random loopback ports under the kernel's ephemeral range, so that they rarely meet
+    the ports `--port 0` servers and outgoing connections are given."""
+    import random
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    rng = random.SystemRandom()
+    while True:
+        yield rng.randint(10000, max(10001, low - 1))
+
+
+class Nginx:
+    """nginx in front of an onorder-mock-sp: HTTPS with HTTP/2 (ALPN h2, and HTTP/1.1) on a loopback
+    port, proxying every request over HTTP/1.1 keep-alive to `upstream_url` (http:// or https://,
+    the upstream's certificate is not checked). Authorization and the body pass through unchanged.
+
+        with MockSP("--user", "u", "--password", "p") as mock, Nginx(mock.url, certs) as proxy:
+            proxy.url        # https://127.0.0.1:PORT — the certificate is certs.server_cert
+            proxy.order_url  # proxy.url + "/2.5/sp_spec/order/"
+
+    `certs` has server_cert and server_key (a Certificates). `keepalive_requests=N`: nginx closes a
+    connection after N requests — on HTTP/2 with a GOAWAY. `max_concurrent_streams=N`: nginx's
+    SETTINGS_MAX_CONCURRENT_STREAMS. `extra_server` is pasted into the server block.
+
+    The port: nginx cannot listen on port 0 and tell which port it got. So it is given a random port
+    under the ephemeral range (`ports`, an iterator, replaces that choice); when another process
+    holds it, nginx logs "Address already in use" and would retry it for 2.5 s, so the harness
+    stops it at once and starts it again on another port (`attempts` says how many it took).
+    nginx writes its pid file only after every listening socket is bound, so the pid file is the
+    signal that it listens — on its own port: it binds without SO_REUSEPORT, so no other process
+    shares it. Runs in the foreground as one process (daemon off, master_process off), as any
+    user, with its conf, pid, logs and temp dirs in its own temporary directory; its error log is
+    `error_log` (read it when a test fails)."""
+
+    def __init__(self, upstream_url, certs, keepalive_requests=None, max_concurrent_streams=None,
+                 extra_server="", ports=None, attempts=50):
+        if NGINX is None:
+            raise unittest.SkipTest("nginx is not installed (scripts/install-deps.sh installs it)")
+        from urllib.parse import urlsplit
+        upstream = urlsplit(upstream_url)
+        self.upstream_scheme = upstream.scheme
+        self.upstream_address = upstream.netloc
+        self.certs = certs
+        self.keepalive_requests = keepalive_requests
+        self.max_concurrent_streams = max_concurrent_streams
+        self.extra_server = extra_server
+        self.ports = ports if ports is not None else _ports_below_the_ephemeral_range()
+        self.max_attempts = attempts
+        self.attempts = 0
+        self.dir = None
+        self.proc = None
+        self.port = None
+        self.url = None
+        self.order_url = None
+
+    @property
+    def error_log(self):
+        return self.dir / "error.log"
+
+    def _config(self, port):
+        d = self.dir
+        limits = ""
+        if self.keepalive_requests is not None:
+            limits += f"    keepalive_requests {int(self.keepalive_requests)};\n"
+        if self.max_concurrent_streams is not None:
+            limits += f"    http2_max_concurrent_streams {int(self.max_concurrent_streams)};\n"
+        return f"""daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log notice;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/client_body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  upstream mock_sp {{
+    server {self.upstream_address};
+    keepalive 64;
+  }}
+  server {{
+    listen 127.0.0.1:{port} ssl http2;
+    ssl_certificate {self.certs.server_cert};
+    ssl_certificate_key {self.certs.server_key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+{limits}    location / {{
+      proxy_pass {self.upstream_scheme}://mock_sp;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_ssl_session_reuse on;
+    }}
+{self.extra_server}
+  }}
+}}
+"""
+
+    def _start_on(self, port):
+        """True once nginx listens on `port`; False when the port is taken (nginx is stopped)."""
+        import time
+        pid_file = self.dir / "nginx.pid"
+        for stale in (pid_file, self.error_log):
+            stale.unlink(missing_ok=True)
+        conf = self.dir / "nginx.conf"
+        conf.write_text(self._config(port))
+        self.proc = subprocess.Popen([NGINX, "-p", str(self.dir), "-c", str(conf), "-e", str(self.error_log)],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, env=_CLEAN_ENV)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            log = self.error_log.read_text(errors="replace") if self.error_log.exists() else ""
+            if "Address already in use" in log:
+                self._stop()
+                return False
+            if pid_file.exists() and pid_file.read_text().strip() == str(self.proc.pid):
+                return True
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"nginx exited {self.proc.returncode}:\n{log}")
+            time.sleep(0.01)  # polling for the pid file, not waiting out a guess
+        self._stop()
+        raise RuntimeError(f"nginx did not start within 30 s:\n{log}")
+
+    def __enter__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="onorder-nginx-"))
+        try:
+            for port in self.ports:
+                self.attempts += 1
+                if self._start_on(port):
+                    self.port = port
+                    self.url = f"https://127.0.0.1:{port}"
+                    self.order_url = self.url + "/2.5/sp_spec/order/"
+                    return self
+                if self.attempts >= self.max_attempts:
+                    break
+            raise RuntimeError(f"nginx found no free port in {self.attempts} attempts")
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
+
+    def _stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()  # SIGTERM: nginx's fast shutdown
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def __exit__(self, *exc):
+        self._stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

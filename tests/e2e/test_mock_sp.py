@@ -124,5 +124,156 @@ class MockSp(TestCase):
         self.assertEqual(result.returncode, 2)
 
 
+def post_raw(url, body, auth=AUTH):
+    """One POST on its own connection with http.client: (status, headers, body), or the exception
+    the client saw (a connection closed without an answer)."""
+    import http.client
+    from urllib.parse import urlsplit
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("POST", address.path, body=body,
+                           headers={"Content-Type": "application/json", "Authorization": auth})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    except (http.client.RemoteDisconnected, ConnectionError) as error:
+        return error
+    finally:
+        connection.close()
+
+
+class MockSpLoadFlags(TestCase):
+    """--storm, --storm-for-ms, --drop-after-processing, --drop-every and --latency-ms: each test
+    starts its own mock, since the flags count from the start."""
+
+    def mock(self, *flags):
+        mock = MockSP("--user", "acme", "--password", "mock-Pw-1", *flags)
+        mock.__enter__()
+        self.addCleanup(mock.__exit__, None, None, None)
+        return mock, mock.url + "/2.5/sp_spec/order/"
+
+    def test_storm_refuses_the_first_posts_with_retry_after_then_answers(self):
+        mock, url = self.mock("--storm", "429:3:7")
+        orders = [json.dumps(order_with("plain", f"MOCK-storm-{i}")) for i in range(5)]
+        answers = [request(url, "POST", order) for order in orders]
+        for status, headers, body in answers[:3]:
+            self.assertEqual(status, 429)
+            self.assertEqual(headers.get("Retry-After"), "7")
+            self.assertEqual(json.loads(body), {"cause": "Too many requests"})
+        for status, headers, body in answers[3:]:
+            self.assertEqual((status, json.loads(body)["status"]), (200, "ACTIVATED"))
+            self.assertNotIn("Retry-After", headers)
+        counts = mock.received()
+        self.assertEqual((counts["total"], counts["refused_by_storm"], counts["processed"],
+                          counts["answered_2xx"]), (5, 3, 2, 2))
+        self.assertEqual(sorted(counts["processed_by_fingerprint"].values()), [1, 1])
+
+    def test_a_resent_order_is_received_twice_and_processed_once(self):
+        mock, url = self.mock("--storm", "503:1")
+        order = json.dumps(order_with("plain", "MOCK-storm-again"))
+        first, second = request(url, "POST", order), request(url, "POST", order)
+        self.assertEqual((first[0], first[1].get("Retry-After"), json.loads(first[2])),
+                         (503, "1", {"cause": "Service temporarily unavailable"}))
+        self.assertEqual(second[0], 200)
+        counts = mock.received()
+        self.assertEqual(counts["by_access_id"]["MOCK-storm-again"], 2)
+        self.assertEqual(list(counts["processed_by_fingerprint"].values()), [1])
+
+    def test_storm_is_counted_across_connections(self):
+        from concurrent.futures import ThreadPoolExecutor
+        mock, url = self.mock("--storm", "503:20", "--latency-ms", "20")
+        orders = [json.dumps(order_with("plain", f"MOCK-par-{i}")) for i in range(60)]
+        with ThreadPoolExecutor(16) as pool:
+            statuses = [answer[0] for answer in pool.map(lambda o: post_raw(url, o), orders)]
+        self.assertEqual((statuses.count(503), statuses.count(200)), (20, 40))
+        self.assertEqual(mock.received()["refused_by_storm"], 20)
+
+    def test_storm_for_ms_ends_the_storm_early(self):
+        import time
+        mock, url = self.mock("--storm", "429:1000000", "--storm-for-ms", "300")
+        order = json.dumps(order_with("plain", "MOCK-storm-time"))
+        started = time.monotonic()
+        statuses = []
+        while time.monotonic() - started < 30 and (not statuses or statuses[-1] == 429):
+            statuses.append(request(url, "POST", order)[0])
+        self.assertEqual(statuses[0], 429)
+        self.assertEqual(statuses[-1], 200)
+        self.assertGreaterEqual(time.monotonic() - started, 0.3)
+
+    def test_storm_and_drop_values_are_checked(self):
+        for flags in (["--storm", "500:1"], ["--storm", "429"], ["--storm", "429:2:soon"],
+                      ["--storm-for-ms", "10"], ["--latency-ms", "9-3"], ["--latency-ms", "x"],
+                      ["--drop-every", "0"]):
+            with self.subTest(flags):
+                result = subprocess.run([MOCK_SP, "--port", "0", *flags], capture_output=True,
+                                        text=True, timeout=10)
+                self.assertEqual(result.returncode, 2, result.stderr)
+
+    def test_drop_after_processing_counts_the_order_and_closes_without_an_answer(self):
+        mock, url = self.mock("--drop-after-processing", "2")
+        orders = [json.dumps(order_with("plain", f"MOCK-drop-{i}")) for i in range(3)]
+        answers = [post_raw(url, order) for order in orders]
+        for answer in answers[:2]:
+            self.assertIsInstance(answer, Exception)
+        self.assertEqual(answers[2][0], 200)
+        counts = mock.received()
+        self.assertEqual((counts["total"], counts["processed"], counts["dropped"], counts["answered_2xx"]),
+                         (3, 3, 2, 1))
+        self.assertEqual(counts["by_access_id"]["MOCK-drop-0"], 1)
+
+    def test_drop_is_an_empty_reply_to_curl(self):
+        _, url = self.mock("--drop-after-processing", "1")
+        body = self.write("order.json", json.dumps(order_with("plain", "MOCK-drop-curl")))
+        result = subprocess.run(["curl", "-sS", "-u", "acme:mock-Pw-1", "-H", "Content-Type: application/json",
+                                 "--data-binary", f"@{body}", url], capture_output=True, text=True, timeout=20)
+        self.assertEqual(result.returncode, 52, result.stderr)  # "Empty reply from server"
+        self.assertIn("Empty reply", result.stderr)
+
+    def test_drop_every_drops_every_kth_processed_order(self):
+        mock, url = self.mock("--drop-every", "3")
+        orders = [json.dumps(order_with("plain", f"MOCK-every-{i}")) for i in range(7)]
+        # An invalid order is not processed, so it does not count towards K.
+        invalid = order_with("plain", "MOCK-every-bad")
+        invalid["customerDetails"]["personalIdentityNumber"] = "19821105-9955"
+        self.assertEqual(post_raw(url, json.dumps(invalid))[0], 400)
+        dropped = [i for i, order in enumerate(orders) if isinstance(post_raw(url, order), Exception)]
+        self.assertEqual(dropped, [2, 5])
+        self.assertEqual(mock.received()["dropped"], 2)
+
+    def test_latency_delays_every_order_answer_but_not_the_controls(self):
+        import time
+        mock, url = self.mock("--latency-ms", "1500")
+        started = time.monotonic()
+        status, _, _ = request(url, "POST", json.dumps(order_with("plain", "MOCK-latency")))
+        self.assertEqual(status, 200)
+        self.assertGreaterEqual(time.monotonic() - started, 1.5)
+        started = time.monotonic()
+        mock.received()
+        self.assertLess(time.monotonic() - started, 1.5)
+
+    def test_latency_does_not_hold_up_other_connections(self):
+        import time
+        from concurrent.futures import ThreadPoolExecutor
+        mock, url = self.mock("--latency-ms", "1000")
+        orders = [json.dumps(order_with("plain", f"MOCK-slow-{i}")) for i in range(32)]
+        started = time.monotonic()
+        with ThreadPoolExecutor(32) as pool:
+            statuses = list(pool.map(lambda o: post_raw(url, o)[0], orders))
+        self.assertEqual(statuses, [200] * 32)
+        # One after the other they would take 32 s; in parallel a little over one.
+        self.assertLess(time.monotonic() - started, 16)
+
+    def test_latency_range_varies(self):
+        import time
+        _, url = self.mock("--latency-ms", "0-300")
+        durations = []
+        for i in range(12):
+            started = time.monotonic()
+            request(url, "POST", json.dumps(order_with("plain", f"MOCK-range-{i}")))
+            durations.append(time.monotonic() - started)
+        self.assertLess(max(durations), 5)
+        self.assertGreater(max(durations) - min(durations), 0.02)
+
+
 if __name__ == "__main__":
     unittest.main()
