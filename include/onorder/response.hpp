@@ -24,6 +24,7 @@ struct Verdict {
     std::string headline;
     int attempts = 1;
     std::chrono::milliseconds elapsed{0};
+    bool earlier_run = false; // settled by an earlier run (the journal): not sent in this one
     // Set when the SP asked (Retry-After) not to be sent this order again before then.
     std::optional<std::chrono::system_clock::time_point> not_before;
 };

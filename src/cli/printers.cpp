@@ -86,7 +86,10 @@ nlohmann::ordered_json verdict_json(const CheckedOrder& order, const Verdict& ve
         line["note"] = verdict.note;
     if (verdict.not_before)
         line["not_before"] = format_date_time(*verdict.not_before);
-    if (!verdict.explanation.empty() && verdict.outcome != Outcome::accepted)
+    if (verdict.earlier_run)
+        line["earlier_run"] = true;
+    if (!verdict.explanation.empty() &&
+        (verdict.outcome != Outcome::accepted || verdict.earlier_run))
         line["explanation"] = verdict.explanation;
     if (order.document)
         line["fingerprint"] = fingerprint(*order.document);
@@ -123,7 +126,8 @@ void print_verdict(std::FILE* out, const Style& style, const CheckedOrder& order
     if (!verdict.cause.empty())
         fmt::print(out, "  Cause (for you, not the customer): {}\n", verdict.cause);
     // The headline of an invalid order already says it was not sent; its problems follow.
-    if (!verdict.explanation.empty() && !good && verdict.outcome != Outcome::invalid)
+    if (!verdict.explanation.empty() && (!good || verdict.earlier_run) &&
+        verdict.outcome != Outcome::invalid)
         fmt::print(out, "  {}\n", verdict.explanation);
     if (verdict.outcome == Outcome::invalid) {
         print_problems(out, style, order);

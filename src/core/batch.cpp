@@ -337,7 +337,10 @@ struct Batch::Impl {
             return;
         }
         std::uint64_t key = 0;
-        if (const auto parsed = parse_fingerprint(input.fingerprint)) {
+        // With a journal an order's identity is its fingerprint (DESIGN §6): the same order
+        // twice in one batch is sent once. Without one nothing is kept per order, so memory
+        // stays flat whatever the batch's size.
+        if (const auto parsed = parse_fingerprint(input.fingerprint); parsed && settings.journal) {
             key = *parsed;
             if (seen.find(key).settled != Settled::none) {
                 Verdict verdict;
@@ -352,7 +355,7 @@ struct Batch::Impl {
                 return;
             }
             seen.set(key, {Settled::in_doubt, Outcome::unknown});
-            if (settings.journal && skip_recorded(item, key))
+            if (skip_recorded(item, key))
                 return;
         }
         Flight& flight = flights.emplace_back();
@@ -371,12 +374,15 @@ struct Batch::Impl {
         const std::string& path = settings.journal->path();
         Verdict verdict;
         verdict.attempts = 0;
+        verdict.earlier_run = true;
         switch (entry.settled) {
         case Settled::none:
         case Settled::not_processed:
             return false;
         case Settled::resolved:
             verdict.outcome = entry.outcome;
+            verdict.headline = fmt::format("{} in an earlier run — not sent again",
+                                           info(entry.outcome).words);
             verdict.explanation = fmt::format(
                 "Already {} in an earlier run (journal {}); not sent again.",
                 info(entry.outcome).words, path);
@@ -386,6 +392,7 @@ struct Batch::Impl {
             if (settings.resend_unknown)
                 return false;
             verdict.outcome = Outcome::unknown;
+            verdict.headline = "outcome unknown — sent by an earlier run, not sent again";
             verdict.explanation = fmt::format(
                 "An earlier run sent this order and {} (journal {}): the SP may have it. Not "
                 "sent again: ask the SP, then re-run with --resend-unknown to send it anyway.",
@@ -444,6 +451,9 @@ struct Batch::Impl {
         auto& made = transfers.emplace_back(std::make_unique<detail::Transfer>(setup));
         if (settings.parallel > 1)
             curl_easy_setopt(made->handle(), CURLOPT_PIPEWAIT, 1L);
+        // An order is a few kilobytes: libcurl's 64 KiB default upload buffer per handle is
+        // memory for nothing.
+        curl_easy_setopt(made->handle(), CURLOPT_UPLOAD_BUFFERSIZE, 16 * 1024L);
         return made.get();
     }
 
