@@ -179,6 +179,19 @@ class MockSpLoadFlags(TestCase):
         self.assertEqual(counts["by_access_id"]["MOCK-storm-again"], 2)
         self.assertEqual(list(counts["processed_by_fingerprint"].values()), [1])
 
+    def test_scenario_refusals_and_redirects_are_not_processed(self):
+        mock, url = self.mock()
+        once = json.dumps(order_with("mock-503-once", "MOCK-processed-once"))
+        self.assertEqual([request(url, "POST", once)[0] for _ in range(2)], [503, 200])
+        moved = json.dumps(order_with("mock-redirect", "MOCK-processed-moved"))
+        status, headers, _ = request(url, "POST", moved)
+        self.assertEqual(status, 307)
+        self.assertEqual(request(mock.url + headers["Location"], "POST", moved)[0], 200)
+        counts = mock.received()
+        self.assertEqual((counts["total"], counts["processed"], counts["answered_2xx"]), (4, 2, 2))
+        self.assertEqual(sorted(counts["by_fingerprint"].values()), [2, 2])
+        self.assertEqual(sorted(counts["processed_by_fingerprint"].values()), [1, 1])
+
     def test_storm_is_counted_across_connections(self):
         from concurrent.futures import ThreadPoolExecutor
         mock, url = self.mock("--storm", "503:20", "--latency-ms", "20")
