@@ -19,8 +19,8 @@ class ReceivedCounters {
                       const std::optional<std::string>& access_id);
 
     // What became of an order POST, beside its arrival: processed (authorised, valid, not
-    // refused with 429/503, so an SP would have acted on it), then answered 2xx or dropped; or
-    // refused by a --storm.
+    // refused with 429/503 nor redirected, so an SP would have acted on it), then answered 2xx
+    // or dropped; or refused by a --storm.
     void processed(const std::optional<std::string>& fingerprint);
     void answered_2xx();
     void dropped();

@@ -200,7 +200,9 @@ std::string Routes::post_order(const Request& request, Response& response, bool 
     Answer answer = make_answer(
         scenario, settings_.answers, posts,
         string_at(*parsed.document, "/customerDetails/personalIdentityNumber").value_or(""));
-    if (answer.http_status != 429 && answer.http_status != 503) { // those say "not processed"
+    // A redirect, 429 and 503 say "not processed here": the order has not reached the SP's
+    // order system (DESIGN §5).
+    if (answer.http_status / 100 != 3 && answer.http_status != 429 && answer.http_status != 503) {
         counters_.processed(order_fingerprint);
         if (load_.drop_after_processing())
             answer.behaviour = Behaviour::drop;
