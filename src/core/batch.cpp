@@ -449,7 +449,10 @@ struct Batch::Impl {
             return transfer;
         }
         auto& made = transfers.emplace_back(std::make_unique<detail::Transfer>(setup));
-        if (settings.parallel > 1)
+        // Over TLS, ALPN says at the handshake whether the SP speaks HTTP/2: wait for it and
+        // multiplex rather than open a connection per request. Plain http:// never learns it
+        // before a first answer, so waiting would hold every request behind the first.
+        if (settings.parallel > 1 && settings.url.rfind("https://", 0) == 0)
             curl_easy_setopt(made->handle(), CURLOPT_PIPEWAIT, 1L);
         // An order is a few kilobytes: libcurl's 64 KiB default upload buffer per handle is
         // memory for nothing.

@@ -204,14 +204,20 @@ class Batch(TestCase):
         self.assertEqual(proc.returncode, 130, err)
         results = [json.loads(l) for l in out.splitlines()]
         self.assertEqual(sorted(r["outcome"] for r in results if r["outcome"] != "not_sent"),
-                         ["unknown"] * 3)
+                         ["unknown"] * 3, out + err)
         unknown = {r["fp"] for r in journal_records(journal)
                    if r["event"] == "outcome" and r["outcome"] == "unknown"}
         self.assertEqual(len(unknown), 3)
         # A re-run does not send them again.
-        rerun = self.submit(mock, "--journal", journal, path, timeout=120)
-        self.assertEqual(sum(1 for l in rerun.json_lines()
-                             if l["outcome"] == "unknown" and l.get("earlier_run")), 3)
+        batch_lines = path.read_text().splitlines(keepends=True)
+        abandoned = self.write("abandoned.ndjson", "".join(
+            batch_lines[r["line"] - 1] for r in results if r["outcome"] == "unknown"))
+        before = mock.received()["total"]
+        rerun = self.submit(mock, "--journal", journal, abandoned)
+        self.assertExit(rerun, 8)
+        self.assertEqual([(l["outcome"], l.get("earlier_run")) for l in rerun.json_lines()],
+                         [("unknown", True)] * 3)
+        self.assertEqual(mock.received()["total"], before)
 
     def test_a_429_storm_slows_the_whole_batch_then_all_are_accepted(self):
         mock = self.mock("--storm", "429:12:1")
@@ -270,7 +276,8 @@ class Batch(TestCase):
         order = orders(1)[0]
         path = self.write("twice.ndjson", ndjson([order, order]))
         result = self.submit(mock, "--journal", self.tmp / "journal.jsonl", path)
-        self.assertEqual([l["outcome"] for l in result.json_lines()], ["accepted", "not_sent"])
+        self.assertEqual({l["line"]: l["outcome"] for l in result.json_lines()},
+                         {1: "accepted", 2: "not_sent"})
         self.assertEqual(mock.received()["total"], 1)
 
     def test_a_drop_after_processing_is_unknown_and_not_resent(self):
