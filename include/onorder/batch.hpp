@@ -23,11 +23,11 @@
 namespace onorder {
 
 struct BatchSettings {
-    std::string url;           // the order endpoint
-    RetryPolicy retry;         // DESIGN §5
-    int parallel = 1;          // --parallel N: requests at once
-    double rate = 0;           // --rate N: requests started per second at most (0: no cap)
-    int max_errors = 0;        // --max-errors N: stop after N errors (0: never)
+    std::string url;             // the order endpoint
+    RetryPolicy retry;           // DESIGN §5
+    int parallel = 1;            // --parallel N: requests at once
+    double rate = 0;             // --rate N: requests started per second at most (0: no cap)
+    int max_errors = 0;          // --max-errors N: stop after N errors (0: never)
     bool resend_unknown = false; // --resend-unknown
     Journal* journal = nullptr;  // --journal FILE, opened by the caller
 };
@@ -40,10 +40,10 @@ struct BatchOrder {
 
 // Where the batch stands, for a progress line and the summary.
 struct BatchCounts {
-    std::size_t done = 0;   // orders with a result
+    std::size_t done = 0; // orders with a result
     std::size_t in_flight = 0;
-    std::size_t requests = 0; // requests started, retries included
-    std::array<std::size_t, 16> by_outcome{}; // indexed by Outcome
+    std::size_t requests = 0;                   // requests started, retries included
+    std::array<std::size_t, 16> by_outcome{};   // indexed by Outcome
     std::map<long, std::size_t> by_http_status; // the last answer's status, 0 = none
     std::size_t skipped = 0; // settled by an earlier run (journal), not sent again
     std::chrono::steady_clock::duration elapsed{};

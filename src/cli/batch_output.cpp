@@ -46,8 +46,8 @@ void print_summary(std::FILE* out, const Style& style, const BatchCounts& counts
     const double elapsed = seconds_of(counts.elapsed);
     const double rate = elapsed > 0 ? static_cast<double>(counts.done) / elapsed : 0;
     fmt::print(out, "{}Summary:{} {} order{} in {:.2f} s ({:.0f} orders/s), {} request{}\n",
-               style.bold(), style.reset(), counts.done, counts.done == 1 ? "" : "s", elapsed,
-               rate, counts.requests, counts.requests == 1 ? "" : "s");
+               style.bold(), style.reset(), counts.done, counts.done == 1 ? "" : "s", elapsed, rate,
+               counts.requests, counts.requests == 1 ? "" : "s");
     const std::size_t width = fmt::formatted_size("{}", counts.done);
     for (std::size_t i = 0; i < counts.by_outcome.size(); ++i) {
         if (counts.by_outcome[i] == 0)
@@ -57,9 +57,9 @@ void print_summary(std::FILE* out, const Style& style, const BatchCounts& counts
     }
     std::string statuses;
     for (const auto& [status, count] : counts.by_http_status)
-        statuses += fmt::format("{}{} ×{}", statuses.empty() ? "" : ", ",
-                                status == 0 ? std::string("no answer") : std::to_string(status),
-                                count);
+        statuses +=
+            fmt::format("{}{} ×{}", statuses.empty() ? "" : ", ",
+                        status == 0 ? std::string("no answer") : std::to_string(status), count);
     if (!statuses.empty())
         fmt::print(out, "  HTTP: {}\n", statuses);
     if (counts.skipped > 0)

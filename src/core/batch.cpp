@@ -68,8 +68,8 @@ struct Flight {
     std::string url; // where this attempt goes (a redirect changes it)
     int hops = 0;
     int attempts = 0;
-    std::uint64_t ticket = 0;     // the journal's, for the sent record of the next attempt
-    Clock::time_point wake_at{};  // waiting: when to try again
+    std::uint64_t ticket = 0;    // the journal's, for the sent record of the next attempt
+    Clock::time_point wake_at{}; // waiting: when to try again
     Clock::time_point started{};
     detail::Transfer* transfer = nullptr;
     HttpExchange last;
@@ -96,7 +96,7 @@ struct Batch::Impl {
     std::vector<detail::Transfer*> idle;
     std::list<Flight> flights; // every order in the engine, in arrival order
     std::size_t sending = 0;
-    std::size_t room; // orders the engine holds at most
+    std::size_t room;  // orders the engine holds at most
     SettledTable seen; // fingerprints of this run: the same order twice is sent once
 
     // The input queue, shared with the reading thread.
@@ -172,9 +172,8 @@ struct Batch::Impl {
     bool put(Input input) {
         {
             std::unique_lock lock(mutex);
-            not_full.wait(lock, [this] {
-                return queue.size() < queue_capacity || refuse_input.load();
-            });
+            not_full.wait(lock,
+                          [this] { return queue.size() < queue_capacity || refuse_input.load(); });
             if (refuse_input)
                 return false;
             queue.push_back(std::move(input));
@@ -194,8 +193,7 @@ struct Batch::Impl {
     // ---- results ----
 
     void journal_outcome(const Flight* flight, const BatchOrder& item,
-                         const std::string& fingerprint, const Verdict& verdict,
-                         bool may_resend) {
+                         const std::string& fingerprint, const Verdict& verdict, bool may_resend) {
         if (!settings.journal || fingerprint.empty())
             return;
         nlohmann::json record = {
@@ -279,13 +277,13 @@ struct Batch::Impl {
             verdict.explanation +=
                 retry_words(verdict, *flight.retry_after, refused_wait, flight.attempts);
         } else if (flight.attempts > 1) {
-            verdict.explanation +=
-                may_resend ? fmt::format(" Gave up after {} attempts.", flight.attempts)
-                           : fmt::format(" {} attempts were made.", flight.attempts);
+            verdict.explanation += may_resend
+                                       ? fmt::format(" Gave up after {} attempts.", flight.attempts)
+                                       : fmt::format(" {} attempts were made.", flight.attempts);
         }
         if (cut_short && may_resend)
-            verdict.explanation += fmt::format(" Not sent again: the batch stopped ({}).",
-                                               stop_reason);
+            verdict.explanation +=
+                fmt::format(" Not sent again: the batch stopped ({}).", stop_reason);
         journal_outcome(&flight, flight.item, flight.fingerprint, verdict, may_resend);
         report(flight.item, verdict);
         apply_policy(verdict);
@@ -381,11 +379,11 @@ struct Batch::Impl {
             return false;
         case Settled::resolved:
             verdict.outcome = entry.outcome;
-            verdict.headline = fmt::format("{} in an earlier run — not sent again",
-                                           info(entry.outcome).words);
-            verdict.explanation = fmt::format(
-                "Already {} in an earlier run (journal {}); not sent again.",
-                info(entry.outcome).words, path);
+            verdict.headline =
+                fmt::format("{} in an earlier run — not sent again", info(entry.outcome).words);
+            verdict.explanation =
+                fmt::format("Already {} in an earlier run (journal {}); not sent again.",
+                            info(entry.outcome).words, path);
             break;
         case Settled::in_doubt:
         case Settled::unknown:
@@ -412,8 +410,10 @@ struct Batch::Impl {
             return;
         }
         const nlohmann::json record = {
-            {"event", "sent"},          {"fp", flight.fingerprint},
-            {"order", order_label(flight.item.order)}, {"attempt", flight.attempts + 1},
+            {"event", "sent"},
+            {"fp", flight.fingerprint},
+            {"order", order_label(flight.item.order)},
+            {"attempt", flight.attempts + 1},
             {"at", now_text()},
         };
         flight.ticket = settings.journal->append_durable(record.dump() + "\n");
@@ -531,11 +531,11 @@ struct Batch::Impl {
             flight.retry_after = parse_retry_after(*flight.last.retry_after, flight.answered_at);
         if (may && flight.last.reach == HttpExchange::Reach::answered) {
             // 429/503: the SP is overloaded for everyone; the whole batch waits (DESIGN §5).
-            const milliseconds pause = std::min(
-                flight.retry_after.value_or(
-                    retry_delay(settings.retry, flight.attempts, std::nullopt).value_or(
-                        settings.retry.base_delay)),
-                settings.retry.max_wait);
+            const milliseconds pause =
+                std::min(flight.retry_after.value_or(
+                             retry_delay(settings.retry, flight.attempts, std::nullopt)
+                                 .value_or(settings.retry.base_delay)),
+                         settings.retry.max_wait);
             backoff_until = std::max(backoff_until, now + pause);
             probing = true;
         } else if (flight.last.reach == HttpExchange::Reach::answered) {
@@ -622,9 +622,10 @@ struct Batch::Impl {
             if (flight.state == Flight::State::waiting)
                 until = std::min(until, flight.wake_at);
             if (flight.state == Flight::State::ready && !stopping &&
-                sending < static_cast<std::size_t>(settings.parallel) && !(probing && sending > 0)) {
-                until = std::min(until, std::max({now, backoff_until,
-                                                  settings.rate > 0 ? next_start : now}));
+                sending < static_cast<std::size_t>(settings.parallel) &&
+                !(probing && sending > 0)) {
+                until = std::min(
+                    until, std::max({now, backoff_until, settings.rate > 0 ? next_start : now}));
             }
         }
         return std::max(ceil<milliseconds>(until - now), milliseconds{0});

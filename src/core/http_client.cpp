@@ -41,10 +41,10 @@ struct HttpClient::Impl {
         HttpExchange answer = perform(request, request.url, shown);
         std::string current = request.url;
         auto elapsed = answer.elapsed;
-        for (int hop = 0; hop < max_redirect_hops && setup.options.follow_redirects &&
-                          followable(answer, request.method == "POST") &&
-                          !transfer.redirect_url().empty() &&
-                          same_origin(current, transfer.redirect_url());
+        for (int hop = 0;
+             hop < max_redirect_hops && setup.options.follow_redirects &&
+             followable(answer, request.method == "POST") && !transfer.redirect_url().empty() &&
+             same_origin(current, transfer.redirect_url());
              ++hop) {
             current = transfer.redirect_url();
             answer = perform(request, current, shown);

@@ -171,8 +171,8 @@ Journal::~Journal() {
 bool Journal::read_existing(std::string& problem, std::vector<std::string>& notices) {
     std::string pending; // the line being assembled
     std::size_t line_number = 0;
-    off_t offset = 0;       // of the next byte read
-    off_t line_start = 0;   // of `pending`
+    off_t offset = 0;     // of the next byte read
+    off_t line_start = 0; // of `pending`
     char buffer[64 * 1024];
     const auto take = [&](std::string_view line) {
         ++line_number;
@@ -188,8 +188,7 @@ bool Journal::read_existing(std::string& problem, std::vector<std::string>& noti
         ++records_read_;
         const auto event = record.find("event");
         const auto fp = record.find("fp");
-        if (event == record.end() || fp == record.end() || !event->is_string() ||
-            !fp->is_string())
+        if (event == record.end() || fp == record.end() || !event->is_string() || !fp->is_string())
             return true; // a run record, or one from a later version
         const std::optional<std::uint64_t> fingerprint = parse_fingerprint(fp->get<std::string>());
         if (!fingerprint)
@@ -206,8 +205,8 @@ bool Journal::read_existing(std::string& problem, std::vector<std::string>& noti
             if (outcome != record.end() && outcome->is_string())
                 named = outcome_named(outcome->get<std::string>());
             // A record this version cannot read is doubt, never a licence to send again.
-            recorded_.set(*fingerprint, {settled.value_or(Settled::unknown),
-                                         named.value_or(Outcome::unknown)});
+            recorded_.set(*fingerprint,
+                          {settled.value_or(Settled::unknown), named.value_or(Outcome::unknown)});
         }
         return true;
     };

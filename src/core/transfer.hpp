@@ -16,7 +16,8 @@ namespace onorder::detail {
 // What every transfer of one client or batch shares.
 struct TransferSetup {
     ConnectionOptions options;
-    Redactor secrets; // the credentials (and their base64), hidden whatever the order's redactor says
+    Redactor
+        secrets; // the credentials (and their base64), hidden whatever the order's redactor says
     // Read libcurl's info lines even without a trace: the batch engine learns HTTP/2 stream ids
     // and GOAWAYs from them (refused streams may be sent again, DESIGN §5).
     bool watch_info = false;
@@ -28,9 +29,9 @@ struct TransferSetup {
 
 // What libcurl's info lines said about HTTP/2 during one attempt.
 struct Http2Notes {
-    long stream_id = -1;            // "Using Stream ID: N"
-    long goaway_last_stream = -1;   // "recveived GOAWAY, error=E, last_stream=N" (libcurl's spelling)
-    bool refused_fresh = false;     // "REFUSED_STREAM, retrying a fresh connect"
+    long stream_id = -1;          // "Using Stream ID: N"
+    long goaway_last_stream = -1; // "recveived GOAWAY, error=E, last_stream=N" (libcurl's spelling)
+    bool refused_fresh = false;   // "REFUSED_STREAM, retrying a fresh connect"
 };
 
 class Transfer {

@@ -1,7 +1,7 @@
 // The transport against a tiny HTTP/1.1 server on 127.0.0.1, in a thread of this process: what
 // reaches the wire, and how far a request got when the server misbehaves.
 #include <onorder/http_client.hpp>
-#include <onorder/submit.hpp>
+#include <onorder/response.hpp>
 
 #include "loopback_server.hpp"
 
@@ -292,61 +292,6 @@ TEST_SUITE("http_client") {
         CHECK(server.requests().at(1).starts_with("POST /x HTTP/1.1\r\n"));
         CHECK(client.get(server.url("/y")).reach == Reach::answered);
         CHECK(server.requests().at(2).starts_with("GET /y HTTP/1.1\r\n"));
-    }
-
-    TEST_CASE("submit_order retries 503, honouring Retry-After, and sends each attempt once") {
-        LoopbackServer server(
-            [](int, const std::string&) { return json_reply(503, "{}", "Retry-After: 2\r\n"); });
-        HttpClient client(ConnectionOptions{}, Redactor{});
-        RetryPolicy policy;
-        policy.retries = 2;
-        std::vector<std::chrono::milliseconds> sleeps;
-        const Verdict verdict = submit_order(
-            client, server.url(), "{}", policy,
-            [&](std::chrono::milliseconds d) {
-                sleeps.push_back(d);
-                return true;
-            },
-            Redactor{});
-        CHECK(verdict.outcome == Outcome::http_error);
-        CHECK(verdict.http_status == 503);
-        CHECK(verdict.attempts == 3);
-        CHECK(sleeps == std::vector<std::chrono::milliseconds>{2000ms, 2000ms});
-        CHECK(server.requests().size() == 3);
-        CHECK(contains(verdict.explanation, "Gave up after 3 attempts"));
-    }
-
-    TEST_CASE("submit_order stops retrying once the SP answers") {
-        LoopbackServer server([](int index, const std::string&) {
-            return index == 0 ? json_reply(429, "{}", "Retry-After: 0\r\n")
-                              : json_reply(200, R"({"status":"ACTIVATED","message":"Klart"})");
-        });
-        HttpClient client(ConnectionOptions{}, Redactor{});
-        const Verdict verdict = submit_order(
-            client, server.url(), "{}", RetryPolicy{},
-            [](std::chrono::milliseconds) { return true; }, Redactor{});
-        CHECK(verdict.outcome == Outcome::accepted);
-        CHECK(verdict.attempts == 2);
-        CHECK(verdict.message == "Klart");
-    }
-
-    TEST_CASE("submit_order never retries a 500 or a lost connection") {
-        for (const Reply& reply : {json_reply(500, R"({"cause":"boom"})"), Reply{"", true}}) {
-            LoopbackServer server([&](int, const std::string&) { return reply; });
-            HttpClient client(ConnectionOptions{}, Redactor{});
-            int sleeps = 0;
-            const Verdict verdict = submit_order(
-                client, server.url(), "{}", RetryPolicy{},
-                [&](std::chrono::milliseconds) {
-                    ++sleeps;
-                    return true;
-                },
-                Redactor{});
-            CHECK(verdict.attempts == 1);
-            CHECK(sleeps == 0);
-            CHECK(server.requests().size() == 1);
-            CHECK((verdict.outcome == Outcome::http_error || verdict.outcome == Outcome::unknown));
-        }
     }
 
 } // TEST_SUITE

@@ -1,5 +1,7 @@
 #include <onorder/helpers.hpp>
-#include <onorder/submit.hpp>
+#include <onorder/batch.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include "loopback_server.hpp"
 
@@ -10,12 +12,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <mutex>
+#include <thread>
 #include <vector>
 
 using namespace onorder;
 using namespace std::chrono_literals;
 using loopback::json_reply;
 using loopback::LoopbackServer;
+using loopback::Reply;
 
 namespace {
 
@@ -53,73 +58,75 @@ int closed_port() {
     return ntohs(address.sin_port);
 }
 
+using Clock = std::chrono::steady_clock;
+
+// One order through the engine, a batch of one, as `onorder submit` sends it.
+Verdict send_one(const std::string& url, const RetryPolicy& policy, Redactor redactor = {}) {
+    BatchSettings settings;
+    settings.url = url;
+    settings.retry = policy;
+    Batch batch(ConnectionOptions{}, Redactor{}, settings);
+    std::optional<Verdict> verdict;
+    int results = 0;
+    batch.on_result = [&](const BatchOrder&, const Verdict& v) {
+        verdict = v;
+        ++results;
+    };
+    CheckedOrder order;
+    order.source = "test";
+    order.body = "{}";
+    order.document = nlohmann::json::object();
+    REQUIRE(batch.put(BatchOrder{order, std::move(redactor)}));
+    batch.close_input();
+    batch.run();
+    REQUIRE(results == 1);
+    return *verdict;
+}
+
+// When each request arrived, for the waits between them.
+struct Arrivals {
+    std::mutex mutex;
+    std::vector<Clock::time_point> times;
+    void note() {
+        std::lock_guard lock(mutex);
+        times.push_back(Clock::now());
+    }
+    std::chrono::milliseconds gap(std::size_t i) {
+        std::lock_guard lock(mutex);
+        return std::chrono::duration_cast<std::chrono::milliseconds>(times.at(i + 1) - times.at(i));
+    }
+};
+
 } // namespace
 
-TEST_SUITE("submit") {
+TEST_SUITE("batch of one") {
 
-    TEST_CASE("submit_order retries a refused connection, then reports no connection") {
-        HttpClient client(ConnectionOptions{}, Redactor{});
+    TEST_CASE("a refused connection is retried, then reported as no connection") {
         RetryPolicy policy;
         policy.retries = 2;
-        policy.base_delay = 100ms;
-        std::vector<std::chrono::milliseconds> sleeps;
+        policy.base_delay = 1ms;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict = submit_order(
-            client, url, "{}", policy,
-            [&](std::chrono::milliseconds d) {
-                sleeps.push_back(d);
-                return true;
-            },
-            Redactor{});
+        const Verdict verdict = send_one(url, policy);
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 3);
-        REQUIRE(sleeps.size() == 2);
-        CHECK(sleeps[0] >= 50ms);
-        CHECK(sleeps[0] <= 150ms);
-        CHECK(sleeps[1] >= 100ms);
-        CHECK(sleeps[1] <= 300ms);
-        CHECK(verdict.explanation.find("3 attempts") != std::string::npos);
+        CHECK(contains(verdict.explanation, "3 attempts"));
     }
 
-    TEST_CASE("submit_order with no retries makes one attempt") {
-        HttpClient client(ConnectionOptions{}, Redactor{});
+    TEST_CASE("with no retries one attempt is made") {
         RetryPolicy policy;
         policy.retries = 0;
-        int sleeps = 0;
         const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict = submit_order(
-            client, url, "{}", policy, [&](std::chrono::milliseconds) { return ++sleeps > 0; },
-            Redactor{});
+        const Verdict verdict = send_one(url, policy);
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
-        CHECK(sleeps == 0);
     }
 
-    TEST_CASE("submit_order does not retry what can only fail again") {
-        HttpClient client(ConnectionOptions{}, Redactor{});
-        int sleeps = 0;
-        const Verdict verdict = submit_order(
-            client, "ftp://127.0.0.1/", "{}", RetryPolicy{},
-            [&](std::chrono::milliseconds) { return ++sleeps > 0; }, Redactor{});
+    TEST_CASE("what can only fail again is not retried") {
+        RetryPolicy policy;
+        policy.base_delay = 1ms;
+        const Verdict verdict = send_one("ftp://127.0.0.1/", policy);
         CHECK(verdict.outcome == Outcome::no_connection);
         CHECK(verdict.attempts == 1);
-        CHECK(sleeps == 0);
-    }
-
-    TEST_CASE("submit_order stops retrying when the wait is interrupted") {
-        HttpClient client(ConnectionOptions{}, Redactor{});
-        int sleeps = 0;
-        const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
-        const Verdict verdict = submit_order(
-            client, url, "{}", RetryPolicy{},
-            [&](std::chrono::milliseconds) {
-                ++sleeps;
-                return false;
-            },
-            Redactor{});
-        CHECK(verdict.outcome == Outcome::no_connection);
-        CHECK(verdict.attempts == 1);
-        CHECK(sleeps == 1);
     }
 
     TEST_CASE("a Retry-After longer than max_wait: give up at once, send nothing more, say when") {
@@ -129,19 +136,12 @@ TEST_SUITE("submit") {
                 return json_reply(429, R"({"cause":"Too many requests."})",
                                   std::string("Retry-After: ") + retry_after + "\r\n");
             });
-            HttpClient client(ConnectionOptions{}, Redactor{});
             RetryPolicy policy;
             policy.max_wait = 60s;
-            std::vector<std::chrono::milliseconds> sleeps;
-            const Verdict verdict = submit_order(
-                client, server.url(), "{}", policy,
-                [&](std::chrono::milliseconds d) {
-                    sleeps.push_back(d);
-                    return true;
-                },
-                Redactor{});
+            const auto started = Clock::now();
+            const Verdict verdict = send_one(server.url(), policy);
+            CHECK(Clock::now() - started < 30s);
             CHECK(server.requests().size() == 1);
-            CHECK(sleeps.empty());
             CHECK(verdict.attempts == 1);
             CHECK(verdict.outcome == Outcome::http_error);
             CHECK(verdict.http_status == 429);
@@ -156,11 +156,8 @@ TEST_SUITE("submit") {
         LoopbackServer server([](int, const std::string&) {
             return json_reply(503, R"({"cause":"Maintenance"})", "Retry-After: 99999999\r\n");
         });
-        HttpClient client(ConnectionOptions{}, Redactor{});
         const auto before = std::chrono::system_clock::now();
-        const Verdict verdict = submit_order(
-            client, server.url(), "{}", RetryPolicy{},
-            [](std::chrono::milliseconds) { return true; }, Redactor{});
+        const Verdict verdict = send_one(server.url(), RetryPolicy{});
         CAPTURE(verdict.explanation);
         CHECK(contains(verdict.explanation, "99999999 s"));
         // 99999999 s is 1157 days, 9 h, 46 min, 39 s from now.
@@ -168,41 +165,54 @@ TEST_SUITE("submit") {
         const std::string year = std::to_string(static_cast<int>(
             std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(expected)}.year()));
         CHECK(contains(verdict.explanation, "not before " + year + "-"));
+        REQUIRE(verdict.not_before.has_value());
+        CHECK(*verdict.not_before >= before + 99999999s);
     }
 
     TEST_CASE("a Retry-After within max_wait is waited out in full, never less") {
-        LoopbackServer server([](int index, const std::string&) {
-            return index == 0 ? json_reply(429, "{}", "Retry-After: 3\r\n")
+        Arrivals arrivals;
+        LoopbackServer server([&](int index, const std::string&) {
+            arrivals.note();
+            return index == 0 ? json_reply(429, "{}", "Retry-After: 1\r\n")
                               : json_reply(200, R"({"status":"ACTIVATED","message":"ok"})");
         });
-        HttpClient client(ConnectionOptions{}, Redactor{});
         RetryPolicy policy;
         policy.max_wait = 3s;
-        std::vector<std::chrono::milliseconds> sleeps;
-        const Verdict verdict = submit_order(
-            client, server.url(), "{}", policy,
-            [&](std::chrono::milliseconds d) {
-                sleeps.push_back(d);
-                return true;
-            },
-            Redactor{});
+        const Verdict verdict = send_one(server.url(), policy);
         CHECK(verdict.outcome == Outcome::accepted);
-        CHECK(sleeps == std::vector<std::chrono::milliseconds>{3s});
+        CHECK(verdict.attempts == 2);
+        CHECK(arrivals.gap(0) >= 1000ms);
+    }
+
+    TEST_CASE("a 503 is retried as Retry-After says, each attempt sent once") {
+        Arrivals arrivals;
+        LoopbackServer server([&](int, const std::string&) {
+            arrivals.note();
+            return json_reply(503, "{}", "Retry-After: 1\r\n");
+        });
+        RetryPolicy policy;
+        policy.retries = 2;
+        const Verdict verdict = send_one(server.url(), policy);
+        CHECK(verdict.outcome == Outcome::http_error);
+        CHECK(verdict.http_status == 503);
+        CHECK(verdict.attempts == 3);
+        CHECK(server.requests().size() == 3);
+        CHECK(arrivals.gap(0) >= 1000ms);
+        CHECK(arrivals.gap(1) >= 1000ms);
+        CHECK(contains(verdict.explanation, "Gave up after 3 attempts"));
     }
 
     TEST_CASE("the Retry-After of an earlier attempt says nothing about the last answer") {
         LoopbackServer server([](int index, const std::string&) {
             return index == 0 ? json_reply(429, "{}", "Retry-After: 0\r\n")
-                              : json_reply(200, R"({"status":"ACTIVATED","message":"ok"})");
+                              : json_reply(200, R"({"status":"ACTIVATED","message":"Klart"})");
         });
-        HttpClient client(ConnectionOptions{}, Redactor{});
         RetryPolicy policy;
         policy.retries = 1;
-        const Verdict verdict = submit_order(
-            client, server.url(), "{}", policy, [](std::chrono::milliseconds) { return true; },
-            Redactor{});
+        const Verdict verdict = send_one(server.url(), policy);
         CHECK(verdict.outcome == Outcome::accepted);
         CHECK(verdict.attempts == 2);
+        CHECK(verdict.message == "Klart");
         CHECK_FALSE(verdict.not_before.has_value());
         CHECK_FALSE(contains(verdict.explanation, "Retry-After"));
     }
@@ -210,51 +220,83 @@ TEST_SUITE("submit") {
     TEST_CASE("a Retry-After that is negative or garbage falls back to the backoff") {
         for (const std::string retry_after : {"-5", "soon", "1.5"}) {
             CAPTURE(retry_after);
+            Arrivals arrivals;
             LoopbackServer server([&](int index, const std::string&) {
+                arrivals.note();
                 return index == 0 ? json_reply(503, "{}",
                                                std::string("Retry-After: ") + retry_after + "\r\n")
                                   : json_reply(200, R"({"status":"ACTIVATED","message":"ok"})");
             });
-            HttpClient client(ConnectionOptions{}, Redactor{});
             RetryPolicy policy;
             policy.base_delay = 100ms;
-            std::vector<std::chrono::milliseconds> sleeps;
-            const Verdict verdict = submit_order(
-                client, server.url(), "{}", policy,
-                [&](std::chrono::milliseconds d) {
-                    sleeps.push_back(d);
-                    return true;
-                },
-                Redactor{});
+            const Verdict verdict = send_one(server.url(), policy);
             CHECK(verdict.outcome == Outcome::accepted);
-            REQUIRE(sleeps.size() == 1);
-            CHECK(sleeps[0] >= 50ms);
-            CHECK(sleeps[0] <= 150ms);
+            CHECK(verdict.attempts == 2);
+            CHECK(arrivals.gap(0) >= 50ms); // the backoff's jitter: 50 to 150 ms
         }
     }
 
-    TEST_CASE("submit_order shows the SP's text through the order's redactor") {
+    TEST_CASE("a 500 or a lost connection is never retried") {
+        for (const Reply& reply : {json_reply(500, R"({"cause":"boom"})"), Reply{"", true}}) {
+            LoopbackServer server([&](int, const std::string&) { return reply; });
+            RetryPolicy policy;
+            policy.base_delay = 1ms;
+            const Verdict verdict = send_one(server.url(), policy);
+            CHECK(verdict.attempts == 1);
+            CHECK(server.requests().size() == 1);
+            CHECK((verdict.outcome == Outcome::http_error || verdict.outcome == Outcome::unknown));
+        }
+    }
+
+    TEST_CASE("the SP's text is shown through the order's redactor") {
         LoopbackServer server([](int, const std::string&) {
             return json_reply(400, R"({"cause":"pin +8211059954 taken",)"
                                    R"("message":"Personnummer 19821105-9954 finns redan."})");
         });
-        HttpClient client(ConnectionOptions{}, Redactor{});
-        RetryPolicy policy;
         Redactor redactor;
         redactor.add_identity_number("19821105-9954");
-        const Verdict masked = submit_order(
-            client, server.url(), "{}", policy, [](std::chrono::milliseconds) { return true; },
-            redactor);
+        const Verdict masked = send_one(server.url(), RetryPolicy{}, redactor);
         CHECK(masked.outcome == Outcome::bad_request);
         CHECK(masked.cause == "pin +821105**** taken");
         CHECK(masked.message == "Personnummer 19821105-**** finns redan.");
 
         redactor.show_identity_numbers();
-        const Verdict unmasked = submit_order(
-            client, server.url(), "{}", policy, [](std::chrono::milliseconds) { return true; },
-            redactor);
+        const Verdict unmasked = send_one(server.url(), RetryPolicy{}, redactor);
         CHECK(unmasked.cause == "pin +8211059954 taken");
         CHECK(unmasked.message == "Personnummer 19821105-9954 finns redan.");
+    }
+
+    TEST_CASE("a second interruption abandons the request in flight: unknown") {
+        LoopbackServer server([](int, const std::string&) {
+            std::this_thread::sleep_for(3s);
+            return json_reply(200, R"({"status":"ACTIVATED","message":"ok"})");
+        });
+        BatchSettings settings;
+        settings.url = server.url();
+        Batch batch(ConnectionOptions{}, Redactor{}, settings);
+        std::vector<Verdict> verdicts;
+        batch.on_result = [&](const BatchOrder&, const Verdict& v) { verdicts.push_back(v); };
+        std::vector<std::string> notices;
+        batch.on_notice = [&](std::string_view notice) { notices.emplace_back(notice); };
+        CheckedOrder order;
+        order.source = "test";
+        order.body = "{}";
+        order.document = nlohmann::json::object();
+        REQUIRE(batch.put(BatchOrder{order, Redactor{}}));
+        // The reading side stays open: the batch ends by the interruptions alone.
+        std::thread interrupter([&] {
+            while (server.requests().empty())
+                std::this_thread::sleep_for(1ms);
+            batch.interrupt();
+            batch.interrupt();
+        });
+        const auto started = Clock::now();
+        CHECK(batch.run() == Outcome::interrupted);
+        interrupter.join();
+        CHECK(Clock::now() - started < 2500ms);
+        REQUIRE(verdicts.size() == 1);
+        CHECK(verdicts[0].outcome == Outcome::unknown);
+        CHECK_FALSE(batch.put(BatchOrder{order, Redactor{}}));
     }
 
 } // TEST_SUITE

@@ -1,0 +1,171 @@
+#include <onorder/journal.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace onorder;
+
+namespace {
+
+std::string temp_path() {
+    char name[] = "/tmp/onorder-journal-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    unlink(name);
+    return name;
+}
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void write_all(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+}
+
+} // namespace
+
+TEST_SUITE("journal") {
+
+    TEST_CASE("a settled table finds what was set, the last setting winning, through growth") {
+        SettledTable table;
+        std::mt19937_64 random(7);
+        std::vector<std::uint64_t> keys;
+        for (int i = 0; i < 5000; ++i)
+            keys.push_back(random());
+        keys.push_back(0); // a fingerprint may be 0 too
+        for (const std::uint64_t key : keys)
+            table.set(key, {Settled::in_doubt, Outcome::unknown});
+        for (std::size_t i = 0; i < keys.size(); i += 2)
+            table.set(keys[i], {Settled::resolved, Outcome::rejected});
+        CHECK(table.size() == keys.size());
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const SettledTable::Entry entry = table.find(keys[i]);
+            CHECK(entry.settled == (i % 2 == 0 ? Settled::resolved : Settled::in_doubt));
+        }
+        CHECK(table.find(12345).settled == Settled::none);
+    }
+
+    TEST_CASE("what an outcome means for a re-run") {
+        CHECK(settled_for(Outcome::accepted, false) == Settled::resolved);
+        CHECK(settled_for(Outcome::rejected, false) == Settled::resolved);
+        CHECK(settled_for(Outcome::bad_request, false) == Settled::resolved);
+        CHECK(settled_for(Outcome::auth, false) == Settled::not_processed);
+        CHECK(settled_for(Outcome::no_connection, true) == Settled::not_processed);
+        CHECK(settled_for(Outcome::http_error, true) == Settled::not_processed); // 429/503
+        CHECK(settled_for(Outcome::http_error, false) == Settled::unknown);     // 500
+        CHECK(settled_for(Outcome::unknown, false) == Settled::unknown);
+        CHECK(settled_for(Outcome::not_sent, true) == Settled::not_processed);
+    }
+
+    TEST_CASE("fingerprints: 16 hex digits, nothing else") {
+        CHECK(parse_fingerprint("00000000000000ff") == 255u);
+        CHECK(parse_fingerprint("ffffffffffffffff") == ~std::uint64_t{0});
+        CHECK_FALSE(parse_fingerprint("ff").has_value());
+        CHECK_FALSE(parse_fingerprint("00000000000000fg").has_value());
+        CHECK_FALSE(parse_fingerprint("+000000000000000").has_value());
+    }
+
+    TEST_CASE("a new journal is made 0600, locked, and records reach the file") {
+        const std::string path = temp_path();
+        std::string problem;
+        std::vector<std::string> notices;
+        auto journal = Journal::open(path, problem, notices);
+        REQUIRE(journal);
+        struct stat info {};
+        REQUIRE(stat(path.c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0600);
+
+        std::string second_problem;
+        CHECK_FALSE(Journal::open(path, second_problem, notices));
+        CHECK(second_problem.find("another onorder is using it") != std::string::npos);
+
+        const std::uint64_t ticket =
+            journal->append_durable(R"({"event":"sent","fp":"00000000000000aa"})" "\n");
+        CHECK(journal->append(R"({"event":"outcome","fp":"00000000000000aa","outcome":"accepted","state":"resolved"})" "\n"));
+        CHECK(journal->close());
+        CHECK(journal->durable() >= ticket);
+        journal.reset();
+
+        auto again = Journal::open(path, problem, notices);
+        REQUIRE(again);
+        CHECK(again->recorded().find(0xaa).settled == Settled::resolved);
+        CHECK(again->recorded().find(0xaa).outcome == Outcome::accepted);
+        CHECK(again->records_read() == 2);
+        unlink(path.c_str());
+    }
+
+    TEST_CASE("the last record of an order decides; sent without outcome is in doubt") {
+        const std::string path = temp_path();
+        write_all(path, R"({"event":"run"})" "\n"
+                        R"({"event":"sent","fp":"0000000000000001"})" "\n"
+                        R"({"event":"outcome","fp":"0000000000000001","outcome":"http_error","state":"not_processed"})" "\n"
+                        R"({"event":"sent","fp":"0000000000000001"})" "\n"
+                        R"({"event":"sent","fp":"0000000000000002"})" "\n"
+                        R"({"event":"outcome","fp":"0000000000000002","outcome":"accepted","state":"resolved"})" "\n"
+                        R"({"event":"sent","fp":"0000000000000003"})" "\n"
+                        R"({"event":"outcome","fp":"0000000000000003","outcome":"what","state":"later"})" "\n");
+        std::string problem;
+        std::vector<std::string> notices;
+        auto journal = Journal::open(path, problem, notices);
+        REQUIRE(journal);
+        CHECK(journal->recorded().find(1).settled == Settled::in_doubt);
+        CHECK(journal->recorded().find(2).settled == Settled::resolved);
+        // A record this version cannot read is doubt, never a licence to send again.
+        CHECK(journal->recorded().find(3).settled == Settled::unknown);
+        CHECK(notices.empty());
+        unlink(path.c_str());
+    }
+
+    TEST_CASE("a torn last line is removed and said; a broken line inside is refused") {
+        const std::string path = temp_path();
+        const std::string whole = R"({"event":"sent","fp":"0000000000000001"})" "\n";
+        write_all(path, whole + R"({"event":"outcome","fp":"00000)");
+        std::string problem;
+        std::vector<std::string> notices;
+        {
+            auto journal = Journal::open(path, problem, notices);
+            REQUIRE(journal);
+            REQUIRE(notices.size() == 1);
+            CHECK(notices[0].find("cut off") != std::string::npos);
+            CHECK(journal->recorded().find(1).settled == Settled::in_doubt);
+        }
+        CHECK(read_all(path) == whole);
+
+        write_all(path, "not json\n" + whole);
+        notices.clear();
+        CHECK_FALSE(Journal::open(path, problem, notices));
+        CHECK(problem.find("line 1") != std::string::npos);
+        unlink(path.c_str());
+    }
+
+    TEST_CASE("a last record without its newline but whole is kept, and the next starts a line") {
+        const std::string path = temp_path();
+        write_all(path, R"({"event":"sent","fp":"0000000000000001"})");
+        std::string problem;
+        std::vector<std::string> notices;
+        {
+            auto journal = Journal::open(path, problem, notices);
+            REQUIRE(journal);
+            CHECK(notices.empty());
+            CHECK(journal->recorded().find(1).settled == Settled::in_doubt);
+            CHECK(journal->append(R"({"event":"sent","fp":"0000000000000002"})" "\n"));
+        }
+        CHECK(read_all(path) == R"({"event":"sent","fp":"0000000000000001"})" "\n"
+                                R"({"event":"sent","fp":"0000000000000002"})" "\n");
+        unlink(path.c_str());
+    }
+
+} // TEST_SUITE
