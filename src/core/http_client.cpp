@@ -8,6 +8,7 @@
 #include <array>
 
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 
 namespace onorder {
 
@@ -57,6 +58,7 @@ std::string_view protocol_name(long version) {
 // What one perform() learns through libcurl's callbacks.
 struct Transfer {
     HttpExchange exchange;
+    CURL* easy = nullptr; // to ask for the TLS session while the connection is open
     const std::function<void(std::string_view)>* trace = nullptr;
     const Redactor* secrets = nullptr;  // the client's: its credentials, hidden in any case
     const Redactor* redactor = nullptr; // this exchange's: what is shown of identity numbers
@@ -128,6 +130,17 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return length;
 }
 
+// The TLS version without a trace: asked of OpenSSL while the connection is surely still open.
+void read_tls_version(Transfer& transfer) {
+    const curl_tlssessioninfo* session = nullptr;
+    if (transfer.easy == nullptr ||
+        curl_easy_getinfo(transfer.easy, CURLINFO_TLS_SSL_PTR, &session) != CURLE_OK ||
+        session == nullptr || session->backend != CURLSSLBACKEND_OPENSSL ||
+        session->internals == nullptr)
+        return;
+    transfer.tls_version = SSL_get_version(static_cast<const SSL*>(session->internals));
+}
+
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto& transfer = *static_cast<Transfer*>(user);
     auto& exchange = transfer.exchange;
@@ -139,15 +152,18 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
             // libcurl reports success when the connection closes in the middle of the headers;
             // only the blank line that ends them says that they all arrived (RFC 9112 §2.1).
             transfer.headers_complete = true;
+            read_tls_version(transfer);
         } else if (line.substr(0, 5) == "HTTP/") {
             // A new response (after a 1xx): only the final one's headers count.
             transfer.headers_complete = false;
             exchange.content_type.clear();
             exchange.retry_after.reset();
             exchange.location.clear();
+            exchange.headers.clear();
         } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
             const std::string_view name = trim(line.substr(0, colon));
             const std::string value(trim(line.substr(colon + 1)));
+            exchange.headers.emplace_back(name, value);
             if (iequals(name, "Content-Type")) {
                 exchange.content_type = value;
             } else if (iequals(name, "Retry-After")) {
@@ -263,7 +279,7 @@ struct HttpClient::Impl {
         require(curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_request_start), "PREREQFUNCTION");
         // Verbose only when tracing: libcurl's info lines (certificate details and all) cost
         // about a millisecond per handshake, and one-order runs are mostly start-up and handshake.
-        // The TLS version is read off the handshake line, so it is known only when tracing.
+        // The TLS version is asked of OpenSSL when the headers are in (read_tls_version).
         if (options.trace) {
             require(curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug), "DEBUGFUNCTION");
             require(curl_easy_setopt(h, CURLOPT_VERBOSE, 1L), "VERBOSE");
@@ -323,6 +339,7 @@ struct HttpClient::Impl {
     HttpExchange perform(const HttpRequest& request, const std::string& url,
                          const Redactor& shown) {
         Transfer transfer;
+        transfer.easy = easy.get();
         transfer.trace = &options.trace;
         transfer.secrets = &redactor;
         transfer.redactor = &shown;
