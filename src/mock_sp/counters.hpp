@@ -18,7 +18,10 @@ class ReceivedCounters {
     std::size_t count(const std::optional<std::string>& fingerprint,
                       const std::optional<std::string>& access_id);
 
-    // {"total": N, "by_fingerprint": {...}, "by_access_id": {...}}
+    // Counts one POST of an order that passed validation: one the SP would place.
+    void count_valid();
+
+    // {"total": N, "valid": N, "by_fingerprint": {...}, "by_access_id": {...}}
     nlohmann::json snapshot() const;
 
     void reset();
@@ -26,6 +29,7 @@ class ReceivedCounters {
   private:
     mutable std::mutex mutex_;
     std::size_t total_ = 0;
+    std::size_t valid_ = 0;
     std::unordered_map<std::string, std::size_t> by_fingerprint_;
     std::unordered_map<std::string, std::size_t> by_access_id_;
 };
