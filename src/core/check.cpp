@@ -279,11 +279,13 @@ Judgement summarise_response_time(std::span<const ProbeResult> results,
             fmt::format("no answer within the {} ms timeout: {}", ms(context.timeout), timed_out));
     if (slowest == nullptr)
         return {ProbeStatus::skip, "no answers to time"};
-    const std::string detail =
-        fmt::format("slowest {} ms ({}); warn over {} ms, fail over the {} ms timeout",
-                    ms(slowest->exchange.elapsed), slowest->probe->name, ms(context.warn_after),
-                    ms(context.timeout));
-    return slowest->exchange.elapsed > context.warn_after ? warn(detail) : pass(detail);
+    if (slowest->exchange.elapsed > context.warn_after)
+        return warn(fmt::format("{} took {} ms, over {} ms (fail over the {} ms timeout)",
+                                slowest->probe->name, ms(slowest->exchange.elapsed),
+                                ms(context.warn_after), ms(context.timeout)));
+    return pass(
+        fmt::format("every answer within {} ms (slowest {} ms); fail over the {} ms timeout",
+                    ms(context.warn_after), ms(slowest->exchange.elapsed), ms(context.timeout)));
 }
 
 // The table. Judges are above; what each sends is in Target/Credentials/Payload.
