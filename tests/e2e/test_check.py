@@ -5,7 +5,7 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 
-from harness import Certificates, MockSP, TestCase, free_port, run
+from harness import _CLEAN_ENV, Certificates, MockSP, TestCase, free_port, load_sample, on_a_terminal, run
 
 USER, PASSWORD = "acme", "check-Pa55"
 PROBES = ["tls", "plain-http", "endpoints", "no-credentials", "wrong-credentials", "malformed-json",
@@ -144,6 +144,42 @@ class Check(TestCase):
             self.assertEqual(mock.received(self.certs.ca)["valid"], 1)
             self.assertIn("LIVE: live-order sends a REAL order to", live.err)
             self.assertRegex(live.out, r"live-order +PASS +status ACTIVATED")
+
+    def test_verbose_shows_the_evidence_of_every_probe(self):
+        with self.mock() as mock:
+            quiet = self.check(mock)
+            self.assertNotIn("curl:", quiet.out)
+            verbose = self.check(mock, "-v")
+            self.assertExit(verbose, 0)
+            # every probe that sent a request: all but live-order (skipped) and the two summaries
+            self.assertEqual(verbose.out.count("\n  curl:"), len(PROBES) - 3)
+            self.assertIn("header:   WWW-Authenticate: Basic", verbose.out)
+            self.assertNoSecrets(verbose.all, PASSWORD)
+
+    def test_colour_only_on_a_terminal_and_never_with_no_color(self):
+        with self.mock() as mock:
+            env = dict(_CLEAN_ENV, ONORDER_PASSWORD=PASSWORD, TERM="xterm")
+            env.pop("NO_COLOR", None)
+            args = ["check", "--url", mock.url, "--user", USER, "--cacert", self.certs.ca]
+            _, output, _, _ = on_a_terminal(args, env)
+            self.assertIn(b"\x1b[32mPASS\x1b[0m", output)
+            _, output, _, _ = on_a_terminal(args, dict(env, NO_COLOR="1"))
+            self.assertIn(b"PASS", output)
+            self.assertNotIn(b"\x1b[", output)
+
+    def test_the_order_to_start_from(self):
+        order = load_sample("order.json")
+        order["coAccessId"] = "LIVE-1"
+        path = self.write("live.json", json.dumps(order))
+        with self.mock() as mock:
+            result = self.check(mock, "--order", path, "--live")
+            self.assertExit(result, 0)
+            received = mock.received(self.certs.ca)
+            self.assertEqual(received["valid"], 1)
+            self.assertIn("LIVE-1", received["by_access_id"])
+            self.assertNotIn("8732c2f065e2490babce820e94b1011a", received["by_access_id"])
+        not_an_order = self.write("list.json", "[]")
+        self.assertExit(run("check", "--url", "https://127.0.0.1:1", "--order", not_an_order), 2)
 
     def test_unreachable_is_exit_7(self):
         result = run("check", "--url", f"https://127.0.0.1:{free_port()}", "--output", "json")
