@@ -420,6 +420,7 @@ ConnectionOptions options_for(Credentials credentials, const ConnectionOptions& 
 
 std::string_view status_word(ProbeStatus status) {
     constexpr std::array<std::string_view, 4> words = {"PASS", "WARN", "FAIL", "SKIP"};
+    static_assert(words.size() == static_cast<std::size_t>(ProbeStatus::skip) + 1);
     return words.at(static_cast<std::size_t>(status));
 }
 

@@ -123,6 +123,18 @@ class Check(TestCase):
             self.assertExit(strict, 1)
             self.assertFalse(json.loads(strict.out)["passed"])
 
+    def test_an_unverified_certificate_is_a_warning(self):
+        with self.mock() as mock:
+            flags = ["check", "--url", mock.url, "--user", USER, "--insecure", "--output", "json"]
+            result = run(*flags, env={"ONORDER_PASSWORD": PASSWORD})
+            self.assertExit(result, 0)
+            results, report = self.results(result)
+            self.assertEqual(self.with_result(results, "warn"), {"tls"})
+            tls = next(p for p in report["probes"] if p["name"] == "tls")
+            self.assertIn("certificate NOT verified (--insecure)", tls["detail"])
+            self.assertIn("--insecure", tls["curl"])
+            self.assertExit(run(*flags, "--strict", env={"ONORDER_PASSWORD": PASSWORD}), 1)
+
     def test_no_answer_within_the_timeout_fails(self):
         with self.mock("--misbehave", "slow", "--delay-ms", "1500") as mock:
             result = self.check(mock, "--timeout", "1", "--output", "json")
