@@ -6,7 +6,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev doctest-dev libcpp-httplib-dev
   libtomlplusplus-dev clang-format
-  libssl-dev openssl curl python3
+  libssl-dev openssl curl python3 libxml2-utils
   # HTTP/2 in the e2e tests (nginx in front of onorder-mock-sp, nghttp) and bench/batch.sh
   nginx nghttp2-client wrk time
 )

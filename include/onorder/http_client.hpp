@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace onorder {
@@ -57,7 +58,9 @@ struct HttpExchange {
     std::optional<std::string> retry_after; // the Retry-After header, raw
     std::string location;                   // the Location header
     std::string protocol;                   // "HTTP/1.1", "HTTP/2"
-    std::string tls_version; // "TLSv1.3" when tracing; "" for plain HTTP or without a trace
+    std::string tls_version;                // "TLSv1.3"; "" for plain HTTP
+    // Every header of the final response, in arrival order, names and values trimmed.
+    std::vector<std::pair<std::string, std::string>> headers;
     std::chrono::milliseconds elapsed{0};
     int refused_streams = 0; // HTTP/2 streams the server refused unprocessed, sent again
 };

@@ -20,5 +20,6 @@ std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_template_command();
 std::unique_ptr<Command> make_submit_command();
 std::unique_ptr<Command> make_endpoints_command();
+std::unique_ptr<Command> make_check_command();
 
 } // namespace onorder::cli

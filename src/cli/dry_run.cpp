@@ -101,7 +101,8 @@ void add_auth(CurlLine& line, const Connection& connection) {
 }
 
 CurlLine curl_line(const Connection& connection, const std::string& url,
-                   const std::vector<std::string>& headers, const std::string& body) {
+                   const std::vector<std::string>& headers, const std::string& body,
+                   bool post = true) {
     const auto& options = connection.options;
     CurlLine line;
     line.words = {"curl --silent --show-error", shell_quote(url)};
@@ -124,7 +125,8 @@ CurlLine curl_line(const Connection& connection, const std::string& url,
                                      static_cast<double>(options.connect_timeout.count()) / 1000,
                                      static_cast<double>(options.timeout.count()) / 1000));
     // --data-raw: the body exactly, no trailing newline, no @file reading.
-    line.words.push_back("--data-raw " + shell_quote(body));
+    if (post)
+        line.words.push_back("--data-raw " + shell_quote(body));
     return line;
 }
 
@@ -137,6 +139,23 @@ std::string joined(const CurlLine& line, std::string_view separator) {
 }
 
 } // namespace
+
+std::string curl_command(const HttpRequest& request, const Connection& connection,
+                         const Redactor& redactor, std::string_view literal_credentials) {
+    Connection shown = connection;
+    if (!request.basic_auth || !literal_credentials.empty()) {
+        shown.options.user.clear();
+        shown.password_source = PasswordSource::none;
+    }
+    std::vector<std::string> headers;
+    for (const auto& header : request.headers)
+        headers.push_back(redactor.redact(header));
+    CurlLine line = curl_line(shown, redactor.redact(request.url), headers,
+                              redactor.redact(request.body), request.method == "POST");
+    if (!literal_credentials.empty())
+        line.words.insert(line.words.begin() + 2, "--user " + shell_quote(literal_credentials));
+    return joined(line, " ");
+}
 
 void write_dry_run(std::FILE* out, const HttpRequest& request, const Connection& connection,
                    const Redactor& redactor, DryRunStyle style) {

@@ -8,6 +8,8 @@
 #include <onorder/request.hpp>
 
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 namespace onorder::cli {
 
@@ -15,6 +17,12 @@ struct DryRunStyle {
     bool unmask = false; // identity numbers in full (--unmask)
     bool json = false;   // one NDJSON object: {"method","url","headers","body","curl"}
 };
+
+// One shell line of curl that sends `request` again, as `check` prints for each probe: the
+// configured credentials as a run reads them (never inlined), none when the request has none, or
+// `literal_credentials` ("user:password") when they are not a secret (check's wrong password).
+std::string curl_command(const HttpRequest& request, const Connection& connection,
+                         const Redactor& redactor, std::string_view literal_credentials = {});
 
 void write_dry_run(std::FILE* out, const HttpRequest& request, const Connection& connection,
                    const Redactor& redactor, DryRunStyle style);

@@ -14,14 +14,15 @@ int real_main(int argc, char** argv) {
     CLI::App app{
         "onorder — place orders with a service provider over the Open Networks API.\n"
         "Exit codes: 0 accepted/valid, 1 rejected, 2 usage, 3 invalid, 4 bad request (400), "
-        "5 auth, 6 other HTTP error, 7 no connection, 8 outcome unknown, 130 interrupted.",
+        "5 auth, 6 other HTTP error, 7 no connection, 8 outcome unknown, 130 interrupted;\n"
+        "check: 0 no probe failed, 1 a probe failed, 7 the SP cannot be reached.",
         "onorder"};
     app.set_version_flag("--version", "onorder " ONORDER_VERSION);
     app.require_subcommand(1);
 
     std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> commands;
     for (auto make : {make_validate_command, make_template_command, make_submit_command,
-                      make_endpoints_command}) {
+                      make_endpoints_command, make_check_command}) {
         auto command = make();
         CLI::App* sub = command->add_to(app);
         commands.emplace_back(sub, std::move(command));

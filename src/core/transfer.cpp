@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 
 namespace onorder::detail {
 
@@ -124,7 +125,7 @@ void Transfer::configure() {
     }
     // Verbose only when tracing or watching: libcurl's info lines (certificate details and all)
     // cost about a millisecond per handshake, and one-order runs are mostly start-up and
-    // handshake. The TLS version is read off the handshake line, so it is known only then.
+    // handshake. The TLS version is asked of OpenSSL when the headers are in.
     if (options.trace || setup_.watch_info) {
         require(curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_callback), "DEBUGFUNCTION");
         require(curl_easy_setopt(h, CURLOPT_VERBOSE, 1L), "VERBOSE");
@@ -247,15 +248,18 @@ std::size_t Transfer::on_header(std::string_view raw) {
             // libcurl reports success when the connection closes in the middle of the headers;
             // only the blank line that ends them says that they all arrived (RFC 9112 §2.1).
             headers_complete_ = true;
+            read_tls_version();
         } else if (line.substr(0, 5) == "HTTP/") {
             // A new response (after a 1xx): only the final one's headers count.
             headers_complete_ = false;
             exchange_.content_type.clear();
             exchange_.retry_after.reset();
             exchange_.location.clear();
+            exchange_.headers.clear();
         } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
             const std::string_view name = trim(line.substr(0, colon));
             const std::string value(trim(line.substr(colon + 1)));
+            exchange_.headers.emplace_back(name, value);
             if (iequals(name, "Content-Type")) {
                 exchange_.content_type = value;
             } else if (iequals(name, "Retry-After")) {
@@ -268,6 +272,16 @@ std::size_t Transfer::on_header(std::string_view raw) {
         return 0;
     }
     return raw.size();
+}
+
+// The TLS version without a trace: asked of OpenSSL while the connection is surely still open.
+void Transfer::read_tls_version() {
+    const curl_tlssessioninfo* session = nullptr;
+    if (curl_easy_getinfo(easy_.get(), CURLINFO_TLS_SSL_PTR, &session) != CURLE_OK ||
+        session == nullptr || session->backend != CURLSSLBACKEND_OPENSSL ||
+        session->internals == nullptr)
+        return;
+    tls_version_ = SSL_get_version(static_cast<const SSL*>(session->internals));
 }
 
 // libcurl silently sends a request again when a reused connection dies before any answer. An
@@ -297,12 +311,7 @@ int Transfer::on_request_start() {
 void Transfer::on_debug(curl_infotype type, std::string_view text) {
     try {
         if (type == CURLINFO_TEXT) {
-            // OpenSSL's handshake line, the only portable way to learn the TLS version here.
-            constexpr std::string_view marker = "SSL connection using ";
-            if (text.substr(0, marker.size()) == marker) {
-                const std::string_view rest = text.substr(marker.size());
-                tls_version_ = std::string(trim(rest.substr(0, rest.find(" /"))));
-            } else if (text.substr(0, 16) == "Using Stream ID:") {
+            if (text.substr(0, 16) == "Using Stream ID:") {
                 h2_.stream_id = number_after(text, "Using Stream ID: ");
             } else if (text.find("GOAWAY") != std::string_view::npos &&
                        text.find("last_stream=") != std::string_view::npos) {

@@ -63,6 +63,7 @@ class Transfer {
 
   private:
     void require(CURLcode code, std::string_view option);
+    void read_tls_version();
     void configure();
     void configure_auth();
     void configure_tls();

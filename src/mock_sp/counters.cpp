@@ -35,9 +35,15 @@ void ReceivedCounters::refused_by_storm() {
     ++refused_by_storm_;
 }
 
+void ReceivedCounters::count_valid() {
+    const std::lock_guard lock(mutex_);
+    ++valid_;
+}
+
 nlohmann::json ReceivedCounters::snapshot() const {
     const std::lock_guard lock(mutex_);
     return {{"total", total_},
+            {"valid", valid_},
             {"by_fingerprint", nlohmann::json(by_fingerprint_)},
             {"by_access_id", nlohmann::json(by_access_id_)},
             {"processed", processed_},
@@ -50,6 +56,7 @@ nlohmann::json ReceivedCounters::snapshot() const {
 void ReceivedCounters::reset() {
     const std::lock_guard lock(mutex_);
     total_ = 0;
+    valid_ = 0;
     by_fingerprint_.clear();
     by_access_id_.clear();
     processed_ = 0;

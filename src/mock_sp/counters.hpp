@@ -26,7 +26,10 @@ class ReceivedCounters {
     void dropped();
     void refused_by_storm();
 
-    // {"total": N, "by_fingerprint": {...}, "by_access_id": {...}, "processed": N,
+    // Counts one POST of an order that passed validation: one the SP would place.
+    void count_valid();
+
+    // {"total": N, "valid": N, "by_fingerprint": {...}, "by_access_id": {...}, "processed": N,
     //  "processed_by_fingerprint": {...}, "answered_2xx": N, "dropped": N, "refused_by_storm": N}
     nlohmann::json snapshot() const;
 
@@ -35,6 +38,7 @@ class ReceivedCounters {
   private:
     mutable std::mutex mutex_;
     std::size_t total_ = 0;
+    std::size_t valid_ = 0;
     std::unordered_map<std::string, std::size_t> by_fingerprint_;
     std::unordered_map<std::string, std::size_t> by_access_id_;
     std::size_t processed_ = 0;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <arpa/inet.h>
@@ -102,6 +103,13 @@ int real_main(int argc, char** argv) {
     app.add_option("--endpoints-file", endpoints_file,
                    "Answer GET /2.5/ with this file's bytes instead of the built-in list");
     app.add_flag("--list-scenarios", show_scenarios, "List the scenarios and exit");
+    std::vector<std::string> misbehave;
+    bool show_misbehaviours = false;
+    app.add_option("--misbehave", misbehave,
+                   "Break the spec on purpose this way (repeatable); see --list-misbehaviours")
+        ->check(CLI::IsMember(onorder::mock::misbehaviour_names()).description(""))
+        ->type_name("NAME");
+    app.add_flag("--list-misbehaviours", show_misbehaviours, "List the misbehaviours and exit");
 
     try {
         app.parse(argc, argv);
@@ -113,6 +121,14 @@ int real_main(int argc, char** argv) {
         list_scenarios();
         return 0;
     }
+    if (show_misbehaviours) {
+        for (const auto& info : onorder::mock::all_misbehaviours())
+            std::printf("%-20.*s %.*s\n", static_cast<int>(info.name.size()), info.name.data(),
+                        static_cast<int>(info.summary.size()), info.summary.data());
+        return 0;
+    }
+    for (const std::string& name : misbehave)
+        settings.misbehaviours.add(name);
     if (!is_loopback(settings.host)) {
         usage_error("--host " + settings.host +
                     " is not a loopback address (127.0.0.0/8, ::1 or localhost): this is a test "
@@ -140,6 +156,8 @@ int real_main(int argc, char** argv) {
         }
         settings.auth = onorder::mock::BasicAuth(user, password);
     }
+    if (settings.misbehaviours.has(onorder::mock::Misbehaviour::no_auth))
+        settings.auth = onorder::mock::BasicAuth(); // accepts every request
     if (!endpoints_file.empty()) {
         std::ifstream in(endpoints_file, std::ios::binary);
         if (!in) {

@@ -115,7 +115,14 @@ Routes::Routes(const ServerSettings& settings, httplib::Server& server)
                 }));
     server.set_pre_routing_handler([this](const Request& request, Response& response) {
         connections_.request_started(request);
+        if (settings_.misbehaviours.before(request, response, settings_.answers.delay)) {
+            log_.write(request, response.status, "misbehaving");
+            return HandlerResponse::Handled;
+        }
         return without_length(request, response);
+    });
+    server.set_post_routing_handler([this](const Request& request, Response& response) {
+        settings_.misbehaviours.after(request, response);
     });
     server.set_logger(
         [this](const Request& request, const Response&) { connections_.answer_written(request); });
@@ -193,6 +200,7 @@ std::string Routes::post_order(const Request& request, Response& response, bool 
         return fmt::format("{} invalid {} ({})", detail, log_.client_text(dotted_path(first.path)),
                            first.rule);
     }
+    counters_.count_valid();
 
     const std::optional<std::string> offering =
         string_at(*parsed.document, "/products/0/offeringId");

@@ -3,6 +3,7 @@
 
 #include "auth.hpp"
 #include "load.hpp"
+#include "misbehaviour.hpp"
 #include "scenarios.hpp"
 
 #include <onorder/reader.hpp>
@@ -36,6 +37,7 @@ struct ServerSettings {
     std::size_t threads = 128;
     bool quiet = false;
     std::optional<std::string> endpoints_body; // --endpoints-file: served verbatim at GET /2.5/
+    Misbehaviours misbehaviours;               // --misbehave: spec breaches on purpose
 };
 
 // Serves until SIGINT or SIGTERM. Prints "listening on URL" on stdout once bound. Returns the

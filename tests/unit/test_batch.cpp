@@ -1,5 +1,5 @@
-#include <onorder/helpers.hpp>
 #include <onorder/batch.hpp>
+#include <onorder/helpers.hpp>
 
 #include <nlohmann/json.hpp>
 

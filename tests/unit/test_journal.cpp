@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -65,7 +66,7 @@ TEST_SUITE("journal") {
         CHECK(settled_for(Outcome::auth, false) == Settled::not_processed);
         CHECK(settled_for(Outcome::no_connection, true) == Settled::not_processed);
         CHECK(settled_for(Outcome::http_error, true) == Settled::not_processed); // 429/503
-        CHECK(settled_for(Outcome::http_error, false) == Settled::unknown);     // 500
+        CHECK(settled_for(Outcome::http_error, false) == Settled::unknown);      // 500
         CHECK(settled_for(Outcome::unknown, false) == Settled::unknown);
         CHECK(settled_for(Outcome::not_sent, true) == Settled::not_processed);
     }
@@ -93,8 +94,15 @@ TEST_SUITE("journal") {
         CHECK(second_problem.find("another onorder is using it") != std::string::npos);
 
         const std::uint64_t ticket =
-            journal->append_durable(R"({"event":"sent","fp":"00000000000000aa"})" "\n");
-        CHECK(journal->append(R"({"event":"outcome","fp":"00000000000000aa","outcome":"accepted","state":"resolved"})" "\n"));
+            journal->append_durable(R"({"event":"sent","fp":"00000000000000aa"})"
+                                    "\n");
+        // The committer writes and fsyncs on its own thread; an outcome follows its sent record
+        // only once that is on disk, as in the engine.
+        while (journal->durable() < ticket)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        CHECK(journal->append(
+            R"({"event":"outcome","fp":"00000000000000aa","outcome":"accepted","state":"resolved"})"
+            "\n"));
         CHECK(journal->close());
         CHECK(journal->durable() >= ticket);
         journal.reset();
@@ -109,14 +117,24 @@ TEST_SUITE("journal") {
 
     TEST_CASE("the last record of an order decides; sent without outcome is in doubt") {
         const std::string path = temp_path();
-        write_all(path, R"({"event":"run"})" "\n"
-                        R"({"event":"sent","fp":"0000000000000001"})" "\n"
-                        R"({"event":"outcome","fp":"0000000000000001","outcome":"http_error","state":"not_processed"})" "\n"
-                        R"({"event":"sent","fp":"0000000000000001"})" "\n"
-                        R"({"event":"sent","fp":"0000000000000002"})" "\n"
-                        R"({"event":"outcome","fp":"0000000000000002","outcome":"accepted","state":"resolved"})" "\n"
-                        R"({"event":"sent","fp":"0000000000000003"})" "\n"
-                        R"({"event":"outcome","fp":"0000000000000003","outcome":"what","state":"later"})" "\n");
+        write_all(
+            path,
+            R"({"event":"run"})"
+            "\n"
+            R"({"event":"sent","fp":"0000000000000001"})"
+            "\n"
+            R"({"event":"outcome","fp":"0000000000000001","outcome":"http_error","state":"not_processed"})"
+            "\n"
+            R"({"event":"sent","fp":"0000000000000001"})"
+            "\n"
+            R"({"event":"sent","fp":"0000000000000002"})"
+            "\n"
+            R"({"event":"outcome","fp":"0000000000000002","outcome":"accepted","state":"resolved"})"
+            "\n"
+            R"({"event":"sent","fp":"0000000000000003"})"
+            "\n"
+            R"({"event":"outcome","fp":"0000000000000003","outcome":"what","state":"later"})"
+            "\n");
         std::string problem;
         std::vector<std::string> notices;
         auto journal = Journal::open(path, problem, notices);
@@ -131,7 +149,8 @@ TEST_SUITE("journal") {
 
     TEST_CASE("a torn last line is removed and said; a broken line inside is refused") {
         const std::string path = temp_path();
-        const std::string whole = R"({"event":"sent","fp":"0000000000000001"})" "\n";
+        const std::string whole = R"({"event":"sent","fp":"0000000000000001"})"
+                                  "\n";
         write_all(path, whole + R"({"event":"outcome","fp":"00000)");
         std::string problem;
         std::vector<std::string> notices;
@@ -161,10 +180,13 @@ TEST_SUITE("journal") {
             REQUIRE(journal);
             CHECK(notices.empty());
             CHECK(journal->recorded().find(1).settled == Settled::in_doubt);
-            CHECK(journal->append(R"({"event":"sent","fp":"0000000000000002"})" "\n"));
+            CHECK(journal->append(R"({"event":"sent","fp":"0000000000000002"})"
+                                  "\n"));
         }
-        CHECK(read_all(path) == R"({"event":"sent","fp":"0000000000000001"})" "\n"
-                                R"({"event":"sent","fp":"0000000000000002"})" "\n");
+        CHECK(read_all(path) == R"({"event":"sent","fp":"0000000000000001"})"
+                                "\n"
+                                R"({"event":"sent","fp":"0000000000000002"})"
+                                "\n");
         unlink(path.c_str());
     }
 
