@@ -36,6 +36,15 @@ std::string_view protocol_name(long version) {
     }
 }
 
+// Which connection a transfer is on: HTTP/2 is spoken over TLS only (CURL_HTTP_VERSION_2TLS),
+// and while a connection is open its TLS session is its own. libcurl 7.88 has no connection id.
+const void* connection_key(CURL* easy) {
+    const curl_tlssessioninfo* session = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_TLS_SSL_PTR, &session) != CURLE_OK || session == nullptr)
+        return nullptr;
+    return session->internals;
+}
+
 // The number after `key` in `text` ("last_stream=" → 7), or -1.
 long number_after(std::string_view text, std::string_view key) {
     const std::size_t at = text.find(key);
@@ -185,7 +194,7 @@ bool Transfer::arm(const HttpRequest& request, const std::string& url, const Red
     headers_complete_ = false;
     body_capped_ = false;
     h2_ = Http2Notes{};
-    socket_ = CURL_SOCKET_BAD;
+    connection_ = nullptr;
     trace_out_.clear();
     trace_in_.clear();
     trace_out_total_ = trace_in_total_ = 0;
@@ -219,8 +228,8 @@ HttpExchange Transfer::failed() const {
     return exchange;
 }
 
-void Transfer::goaway_heard(curl_socket_t socket, long last_stream) {
-    if (socket != CURL_SOCKET_BAD && socket == socket_)
+void Transfer::goaway_heard(const void* connection, long last_stream) {
+    if (connection != nullptr && connection == connection_)
         h2_.goaway_last_stream = last_stream;
 }
 
@@ -300,9 +309,7 @@ int Transfer::on_request_start() {
     }
     // The connection is ready: remember which, so a GOAWAY heard by another transfer on it
     // reaches this one.
-    curl_socket_t socket = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(easy_.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK)
-        socket_ = socket;
+    connection_ = connection_key(easy_.get());
     if (request_starts_ == 1 && setup_.watch_info)
         setup_.in_flight.push_back(this);
     return CURL_PREREQFUNC_OK;
@@ -318,12 +325,12 @@ void Transfer::on_debug(curl_infotype type, std::string_view text) {
                 // Heard on whichever transfer was reading: it concerns every one on the
                 // connection.
                 const long last = number_after(text, "last_stream=");
-                curl_socket_t socket = CURL_SOCKET_BAD;
-                curl_easy_getinfo(easy_.get(), CURLINFO_ACTIVESOCKET, &socket);
-                if (socket == CURL_SOCKET_BAD)
-                    socket = socket_;
+                const void* connection = connection_key(easy_.get());
+                h2_.goaway_last_stream = connection == connection_ || connection == nullptr
+                                             ? last
+                                             : h2_.goaway_last_stream;
                 for (Transfer* other : setup_.in_flight)
-                    other->goaway_heard(socket, last);
+                    other->goaway_heard(connection, last);
             } else if (text.substr(0, 15) == "REFUSED_STREAM,") {
                 h2_.refused_fresh = true;
             }

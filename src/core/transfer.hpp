@@ -52,8 +52,8 @@ class Transfer {
     // Where the answer redirects to, resolved by libcurl ("" when it does not).
     const std::string& redirect_url() const { return redirect_url_; }
 
-    // A GOAWAY arrived on the connection with this socket (libcurl logs it to one transfer).
-    void goaway_heard(curl_socket_t socket, long last_stream);
+    // A GOAWAY arrived on this connection (libcurl logs it to one transfer of those on it).
+    void goaway_heard(const void* connection, long last_stream);
 
     // Called by libcurl's callbacks.
     std::size_t on_body(std::string_view data);
@@ -88,7 +88,7 @@ class Transfer {
     bool headers_complete_ = false; // the blank line after the final response's headers arrived
     bool body_capped_ = false;
     Http2Notes h2_;
-    curl_socket_t socket_ = CURL_SOCKET_BAD; // the connection this attempt's request went out on
+    const void* connection_ = nullptr; // the connection this attempt's request went out on
     std::string trace_out_; // body bytes to show, buffered so a masked number is never split
     std::string trace_in_;
     std::size_t trace_out_total_ = 0;

@@ -7,7 +7,7 @@ import subprocess
 import time
 import uuid
 
-from harness import (MOCK_SP, ONORDER, MockSP, TestCase, _CLEAN_ENV, order_with, run)
+from harness import (ONORDER, MockSP, TestCase, _CLEAN_ENV, order_with, run)
 
 USER, PASSWORD = "acme", "batch-Pa55"
 ENV = {"ONORDER_PASSWORD": PASSWORD}
@@ -326,3 +326,56 @@ class Batch(TestCase):
         with open(out) as results:
             self.assertEqual(sum(1 for _ in results), 100_000)
         self.assertEqual(mock.received()["total"], 100_000)
+
+
+class Http2Batch(TestCase):
+    """The engine over HTTP/2: nginx (TLS, h2) in front of onorder-mock-sp."""
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        from harness import Certificates
+        cls.certs_dir = tempfile.mkdtemp(prefix="onorder-h2-")
+        cls.certs = Certificates(cls.certs_dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        import shutil
+        shutil.rmtree(cls.certs_dir, ignore_errors=True)
+
+    def batch_through(self, count, **nginx):
+        from harness import Nginx
+        mock = MockSP("--user", USER, "--password", PASSWORD, "-q").__enter__()
+        self.addCleanup(mock.__exit__, None, None, None)
+        proxy = Nginx(mock.url, self.certs, **nginx).__enter__()
+        self.addCleanup(proxy.__exit__, None, None, None)
+        path = self.write("orders.ndjson", ndjson(orders(count)))
+        result = run("submit", "--url", proxy.url, "--user", USER, "--cacert", self.certs.ca,
+                     "--parallel", "16", "--output", "json", "-v", path, env=ENV, timeout=300)
+        return mock, result
+
+    def test_orders_are_multiplexed_on_one_connection(self):
+        mock, result = self.batch_through(200)
+        self.assertExit(result, 0)
+        self.assertTrue(all(l["outcome"] == "accepted" for l in result.json_lines()))
+        self.assertEqual(set(mock.received()["processed_by_fingerprint"].values()), {1})
+        self.assertEqual(mock.received()["processed"], 200)
+        self.assertIn("ALPN: server accepted h2", result.err)
+        self.assertLessEqual(result.err.count("SSL connection using"), 2,
+                             "streams share a connection instead of one each")
+        self.assertGreater(result.err.count("Using Stream ID"), 100)
+
+    def test_streams_a_goaway_refused_are_sent_again_and_each_order_placed_once(self):
+        # nginx ends each connection with a GOAWAY after 7 requests: streams started above its
+        # last stream id were not processed, and libcurl starts them again on a new connection.
+        mock, result = self.batch_through(120, keepalive_requests=7)
+        lines = result.json_lines()
+        self.assertEqual(len(lines), 120)
+        counts = mock.received()["processed_by_fingerprint"]
+        self.assertEqual(set(counts.values()), {1}, "no order placed twice")
+        placed = {l["fingerprint"] for l in lines if l["outcome"] == "accepted"}
+        self.assertEqual(placed, set(counts), "every accepted order was placed, once")
+        # A stream the server refused is never reported unknown: it was not processed.
+        unknown = [l for l in lines if l["outcome"] == "unknown"]
+        self.assertEqual(unknown, [], result.err[-3000:])
+        self.assertExit(result, 0)
