@@ -34,6 +34,9 @@ struct CheckedOrder {
     // serialised once — the bytes that were validated are the bytes that are sent.
     std::string body;
     bool edited = false; // fields or --fix changed the document
+    // fingerprint(*document), once something needed it ("" until then); the batch engine keeps
+    // this and lets the document go.
+    std::string fingerprint;
 };
 
 struct StreamVisitor {

@@ -212,12 +212,15 @@ class SubmitCommand final : public Command {
                 const CheckedOrder order = order_.build(plan);
                 (void)batch->put(BatchOrder{order, redactor_for(order)});
             } else {
+                bool taken = true; // false once the batch takes no more: stop reading
                 StreamVisitor visitor;
                 visitor.order = [&](const CheckedOrder& order) {
-                    (void)batch->put(BatchOrder{order, redactor_for(order)});
+                    taken = taken && batch->put(BatchOrder{order, redactor_for(order)});
                 };
-                visitor.source_error = [&](const SourceError& e) { (void)batch->put(e); };
-                checked->stream(stream, visitor, [] { return true; });
+                visitor.source_error = [&](const SourceError& e) {
+                    taken = taken && batch->put(e);
+                };
+                checked->stream(stream, visitor, [&] { return taken; });
             }
             batch->close_input();
             reading_done = true;

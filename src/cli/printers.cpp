@@ -91,7 +91,9 @@ nlohmann::ordered_json verdict_json(const CheckedOrder& order, const Verdict& ve
     if (!verdict.explanation.empty() &&
         (verdict.outcome != Outcome::accepted || verdict.earlier_run))
         line["explanation"] = verdict.explanation;
-    if (order.document)
+    if (!order.fingerprint.empty())
+        line["fingerprint"] = order.fingerprint;
+    else if (order.document)
         line["fingerprint"] = fingerprint(*order.document);
     if (verdict.outcome == Outcome::invalid)
         line["errors"] = problems_json(order.validation.errors);

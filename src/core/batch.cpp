@@ -53,8 +53,21 @@ std::string retry_words(const Verdict& verdict, milliseconds retry_after, bool r
                        gave_up, wait, when);
 }
 
+// The journal's timestamps: one formatting a second is enough.
 std::string now_text() {
-    return format_date_time(system_clock::now());
+    static thread_local std::int64_t second = -1;
+    static thread_local std::string text;
+    const auto now = system_clock::now();
+    const std::int64_t this_second = floor<seconds>(now.time_since_epoch()).count();
+    if (this_second != second) {
+        second = this_second;
+        text = format_date_time(now);
+    }
+    return text;
+}
+
+std::string json_string(const std::string& text) {
+    return nlohmann::json(text).dump();
 }
 
 // An order inside the engine.
@@ -132,7 +145,7 @@ struct Batch::Impl {
         const auto parallel = static_cast<std::size_t>(settings.parallel);
         // With a journal, orders wait for their sent record's fsync in a window of their own,
         // so one fsync covers many and a free slot is refilled at once.
-        room = parallel + (settings.journal ? std::max<std::size_t>(64, 4 * parallel) : 0);
+        room = parallel + (settings.journal ? std::max<std::size_t>(128, 8 * parallel) : 0);
         queue_capacity = std::max<std::size_t>(32, 2 * parallel);
         setup.watch_info = settings.parallel > 1;
         detail::init_curl_once();
@@ -196,22 +209,16 @@ struct Batch::Impl {
                          const std::string& fingerprint, const Verdict& verdict, bool may_resend) {
         if (!settings.journal || fingerprint.empty())
             return;
-        nlohmann::json record = {
-            {"event", "outcome"},
-            {"fp", fingerprint},
-            {"order", order_label(item.order)},
-            {"outcome", name(verdict.outcome)},
-            {"state", settled_name(settled_for(verdict.outcome, may_resend))},
-            {"attempts", verdict.attempts},
-            {"at", now_text()},
-        };
-        if (verdict.http_status != 0)
-            record["http"] = verdict.http_status;
+        outcome_lines += fmt::format(R"({{"at":"{}","attempts":{},"event":"outcome","fp":"{}",)"
+                                     R"("http":{},"order":{},"outcome":"{}","state":"{}")",
+                                     now_text(), verdict.attempts, fingerprint, verdict.http_status,
+                                     json_string(order_label(item.order)), name(verdict.outcome),
+                                     settled_name(settled_for(verdict.outcome, may_resend)));
         if (!verdict.status.empty())
-            record["status"] = item.redactor.display(verdict.status, 40);
+            outcome_lines += fmt::format(R"(,"status":{})",
+                                         json_string(item.redactor.display(verdict.status, 40)));
         (void)flight;
-        outcome_lines += record.dump();
-        outcome_lines += '\n';
+        outcome_lines += "}\n";
     }
 
     void report(const BatchOrder& item, const Verdict& verdict, bool skipped = false) {
@@ -409,14 +416,12 @@ struct Batch::Impl {
             flight.state = Flight::State::ready;
             return;
         }
-        const nlohmann::json record = {
-            {"event", "sent"},
-            {"fp", flight.fingerprint},
-            {"order", order_label(flight.item.order)},
-            {"attempt", flight.attempts + 1},
-            {"at", now_text()},
-        };
-        flight.ticket = settings.journal->append_durable(record.dump() + "\n");
+        // Built by hand: two records an order, at thousands of orders a second.
+        flight.ticket = settings.journal->append_durable(
+            fmt::format(R"({{"at":"{}","attempt":{},"event":"sent","fp":"{}","order":{}}})"
+                        "\n",
+                        now_text(), flight.attempts + 1, flight.fingerprint,
+                        json_string(order_label(flight.item.order))));
         flight.state = Flight::State::committing;
     }
 
@@ -716,8 +721,14 @@ Batch::~Batch() = default;
 
 bool Batch::put(BatchOrder order) {
     Impl::Input input;
-    if (order.order.validation.valid() && order.order.document)
-        input.fingerprint = fingerprint(*order.order.document);
+    CheckedOrder& checked = order.order;
+    if (checked.document && checked.fingerprint.empty())
+        checked.fingerprint = fingerprint(*checked.document);
+    if (checked.validation.valid()) {
+        input.fingerprint = checked.fingerprint;
+        // What is sent is `body`; the parsed document is the bulk of an order in memory.
+        checked.document.reset();
+    }
     input.order = std::move(order);
     return impl_->put(std::move(input));
 }

@@ -302,6 +302,23 @@ class Batch(TestCase):
         bad = self.submit(mock, "--rate", "fast", path)
         self.assertExit(bad, 2)
 
+    def test_progress_on_a_terminal_only(self):
+        from harness import on_a_terminal
+        mock = self.mock("--latency-ms", "30")
+        path = self.write("orders.ndjson", ndjson(orders(60)))
+        env = dict(_CLEAN_ENV, **ENV)
+        status, output, _, _ = on_a_terminal(
+            ["submit", "--url", mock.url, "--user", USER, "--parallel", "2", "--output", "json",
+             path], env)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, output)
+        text = output.decode(errors="replace")
+        # done/total (an NDJSON file is counted first), the rate, the outcomes so far, the ETA.
+        self.assertRegex(text, r"\r\x1b\[K\d+/60 orders · \d+/s · \d in flight · \d+ accepted · ETA \d+ s")
+        self.assertIn("Summary: 60 orders", text)
+        piped = self.submit(mock, "--parallel", "2", path)
+        self.assertNotIn("\r", piped.err)
+        self.assertNotIn("/60 orders", piped.err)
+
     def test_a_hundred_thousand_orders_in_flat_memory(self):
         if "asan" in str(ONORDER):
             self.skipTest("peak RSS is measured on the release build (ASan keeps freed memory)")
