@@ -156,6 +156,25 @@ def on_a_terminal(args, env, respond=None):
     return status, output, acted, echo
 
 
+class TlsTestCase(TestCase):
+    """A TestCase class with certificates made by openssl once for the class: `cls.certs`."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._certs_dir = tempfile.TemporaryDirectory(prefix="onorder-certs-")
+        cls.certs = Certificates(cls._certs_dir.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._certs_dir.cleanup()
+        super().tearDownClass()
+
+    def https_mock(self, *extra):
+        """onorder-mock-sp serving HTTPS with the class's server certificate (not started)."""
+        return MockSP("--cert", self.certs.server_cert, "--key", self.certs.server_key, *extra)
+
+
 class MockTestCase(TestCase):
     """A TestCase class sharing one onorder-mock-sp with basic auth: MOCK_USER, MOCK_PASSWORD."""
     MOCK_USER = "acme"

@@ -7,7 +7,7 @@ import subprocess
 import time
 import uuid
 
-from harness import (ONORDER, MockSP, TestCase, _CLEAN_ENV, order_with, run)
+from harness import (ONORDER, MockSP, TestCase, TlsTestCase, _CLEAN_ENV, order_with, run)
 
 USER, PASSWORD = "acme", "batch-Pa55"
 ENV = {"ONORDER_PASSWORD": PASSWORD}
@@ -345,20 +345,8 @@ class Batch(TestCase):
         self.assertEqual(mock.received()["total"], 100_000)
 
 
-class Http2Batch(TestCase):
+class Http2Batch(TlsTestCase):
     """The engine over HTTP/2: nginx (TLS, h2) in front of onorder-mock-sp."""
-
-    @classmethod
-    def setUpClass(cls):
-        import tempfile
-        from harness import Certificates
-        cls.certs_dir = tempfile.mkdtemp(prefix="onorder-h2-")
-        cls.certs = Certificates(cls.certs_dir)
-
-    @classmethod
-    def tearDownClass(cls):
-        import shutil
-        shutil.rmtree(cls.certs_dir, ignore_errors=True)
 
     def batch_through(self, count, **nginx):
         from harness import Nginx

@@ -2,10 +2,9 @@
 misbehaviour fails exactly the probes it breaks, --strict, --live, no connection, JUnit XML."""
 import json
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 
-from harness import _CLEAN_ENV, Certificates, MockSP, TestCase, free_port, load_sample, on_a_terminal, run
+from harness import _CLEAN_ENV, MockSP, TlsTestCase, free_port, load_sample, on_a_terminal, run
 
 USER, PASSWORD = "acme", "check-Pa55"
 PROBES = ["tls", "plain-http", "endpoints", "no-credentials", "wrong-credentials", "malformed-json",
@@ -25,19 +24,9 @@ BREAKS = {
 }
 
 
-class Check(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.certs_dir = tempfile.TemporaryDirectory(prefix="onorder-check-")
-        cls.certs = Certificates(cls.certs_dir.name)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.certs_dir.cleanup()
-
+class Check(TlsTestCase):
     def mock(self, *extra):
-        return MockSP("--cert", self.certs.server_cert, "--key", self.certs.server_key,
-                      "--user", USER, "--password", PASSWORD, *extra)
+        return self.https_mock("--user", USER, "--password", PASSWORD, *extra)
 
     def check(self, mock, *flags, url=None):
         return run("check", "--url", url or mock.url, "--user", USER, "--cacert", self.certs.ca, *flags,

@@ -2,12 +2,11 @@
 nghttp see it. onorder's own HTTP/2 behaviour is tested elsewhere; this proves the setup."""
 import base64
 import json
-import shutil
 import socket
 import subprocess
 import unittest
 
-from harness import Certificates, MockSP, Nginx, TestCase, order_with
+from harness import MockSP, Nginx, TlsTestCase, order_with
 
 USER, PASSWORD = "acme", "h2-Pa55"
 
@@ -25,12 +24,10 @@ def nghttp(*args):
     return subprocess.run(["nghttp", "-v", "-n", *args], capture_output=True, text=True, timeout=60)
 
 
-class Http2(TestCase):
+class Http2(TlsTestCase):
     @classmethod
     def setUpClass(cls):
-        import tempfile
-        cls.certs_dir = tempfile.mkdtemp(prefix="onorder-h2-")
-        cls.certs = Certificates(cls.certs_dir)
+        super().setUpClass()
         cls.mock = MockSP("--cert", cls.certs.server_cert, "--key", cls.certs.server_key,
                           "--user", USER, "--password", PASSWORD).__enter__()
         try:
@@ -43,7 +40,7 @@ class Http2(TestCase):
     def tearDownClass(cls):
         cls.nginx.__exit__(None, None, None)
         cls.mock.__exit__(None, None, None)
-        shutil.rmtree(cls.certs_dir, ignore_errors=True)
+        super().tearDownClass()
 
     def order_file(self, access_id):
         return self.write(f"{access_id}.json", json.dumps(order_with("plain", access_id)))
@@ -84,20 +81,18 @@ class Http2(TestCase):
         self.assertEqual(self.mock.received(self.certs.ca)["by_access_id"]["H2-nghttp-1"], 1)
 
 
-class Http2Limits(TestCase):
+class Http2Limits(TlsTestCase):
     """keepalive_requests (a GOAWAY after N requests) and http2_max_concurrent_streams."""
 
     @classmethod
     def setUpClass(cls):
-        import tempfile
-        cls.certs_dir = tempfile.mkdtemp(prefix="onorder-h2-")
-        cls.certs = Certificates(cls.certs_dir)
+        super().setUpClass()
         cls.mock = MockSP("--user", USER, "--password", PASSWORD).__enter__()  # plain HTTP upstream
 
     @classmethod
     def tearDownClass(cls):
         cls.mock.__exit__(None, None, None)
-        shutil.rmtree(cls.certs_dir, ignore_errors=True)
+        super().tearDownClass()
 
     def post_three(self, nginx, prefix):
         body = self.write(f"{prefix}.json", json.dumps(order_with("plain", prefix)))
@@ -127,11 +122,9 @@ class Http2Limits(TestCase):
         self.assertIn("[SETTINGS_MAX_CONCURRENT_STREAMS(0x03):7]", result.stdout)
 
 
-class NginxPort(TestCase):
+class NginxPort(TlsTestCase):
     def test_a_taken_port_is_replaced_by_another(self):
-        import tempfile
-        certs = Certificates(tempfile.mkdtemp(prefix="onorder-h2-"))
-        self.addCleanup(shutil.rmtree, certs.dir, ignore_errors=True)
+        certs = self.certs
         with socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
@@ -148,10 +141,8 @@ class NginxPort(TestCase):
                     self.assertIn("total", json.loads(result.stdout))
 
     def test_concurrent_starts_get_distinct_ports(self):
-        import tempfile
         from concurrent.futures import ThreadPoolExecutor
-        certs = Certificates(tempfile.mkdtemp(prefix="onorder-h2-"))
-        self.addCleanup(shutil.rmtree, certs.dir, ignore_errors=True)
+        certs = self.certs
         with MockSP() as mock:
             # All eight are offered the same few ports first: only one can have each.
             def start(_):

@@ -1,24 +1,11 @@
 """HTTPS with certificates made by openssl at test time: verification, --insecure, mutual TLS."""
 import json
-import tempfile
 import unittest
 
-from harness import Certificates, MockSP, SAMPLES, TestCase, run
+from harness import SAMPLES, TlsTestCase, run
 
 
-class Tls(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.certs_dir = tempfile.TemporaryDirectory(prefix="onorder-tls-")
-        cls.certs = Certificates(cls.certs_dir.name)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.certs_dir.cleanup()
-
-    def https_mock(self, *extra):
-        return MockSP("--cert", self.certs.server_cert, "--key", self.certs.server_key, *extra)
-
+class Tls(TlsTestCase):
     def test_verified_with_cacert(self):
         with self.https_mock() as mock:
             self.assertTrue(mock.url.startswith("https://127.0.0.1:"))
