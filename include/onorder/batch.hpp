@@ -42,9 +42,9 @@ struct BatchOrder {
 struct BatchCounts {
     std::size_t done = 0; // orders with a result
     std::size_t in_flight = 0;
-    std::size_t requests = 0;                   // requests started, retries included
-    std::array<std::size_t, 16> by_outcome{};   // indexed by Outcome
-    std::map<long, std::size_t> by_http_status; // the last answer's status, 0 = none
+    std::size_t requests = 0;                            // requests started, retries included
+    std::array<std::size_t, outcome_count> by_outcome{}; // indexed by Outcome
+    std::map<long, std::size_t> by_http_status;          // the last answer's status, 0 = none
     std::size_t skipped = 0; // settled by an earlier run (journal), not sent again
     std::chrono::steady_clock::duration elapsed{};
 };

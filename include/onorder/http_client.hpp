@@ -65,6 +65,10 @@ struct HttpExchange {
     int refused_streams = 0; // HTTP/2 streams the server refused unprocessed, sent again
 };
 
+// Whether an answer is a redirect to follow: 307/308 for a POST (they keep the method), also
+// 301/302/303 for a GET.
+bool followable(const HttpExchange& exchange, bool is_post);
+
 struct HttpRequest; // request.hpp
 
 class HttpClient {

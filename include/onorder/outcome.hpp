@@ -1,6 +1,7 @@
 // What became of an order, and the one table that maps it to words and exit codes (DESIGN §2).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -19,6 +20,8 @@ enum class Outcome {
     not_sent,      // a batch stopped (401/403, --max-errors, Ctrl-C, the journal) before sending it
     interrupted,   // SIGINT
 };
+
+inline constexpr std::size_t outcome_count = static_cast<std::size_t>(Outcome::interrupted) + 1;
 
 struct OutcomeInfo {
     Outcome outcome;

@@ -34,6 +34,9 @@ struct Verdict {
 // give it the order's own identity numbers, and show_identity_numbers() for --unmask.
 Verdict interpret(const HttpExchange& exchange, const Redactor& redactor);
 
+// The verdict on an order that failed local validation: nothing was sent.
+Verdict invalid_order_verdict();
+
 // What the HTTP status means, per spec/responses.md ("Too Many Requests", …).
 std::string_view status_meaning(long http_status);
 

@@ -14,6 +14,11 @@ double seconds_of(std::chrono::steady_clock::duration elapsed) {
     return std::chrono::duration<double>(elapsed).count();
 }
 
+double orders_per_second(const BatchCounts& counts) {
+    const double elapsed = seconds_of(counts.elapsed);
+    return elapsed > 0 ? static_cast<double>(counts.done) / elapsed : 0;
+}
+
 // "998 accepted, 2 bad_request": the outcomes seen, in the table's order.
 std::string outcome_counts(const BatchCounts& counts) {
     std::string text;
@@ -29,8 +34,7 @@ std::string outcome_counts(const BatchCounts& counts) {
 } // namespace
 
 std::string progress_line(const BatchCounts& counts, std::optional<std::size_t> total) {
-    const double elapsed = seconds_of(counts.elapsed);
-    const double rate = elapsed > 0 ? static_cast<double>(counts.done) / elapsed : 0;
+    const double rate = orders_per_second(counts);
     std::string line = total ? fmt::format("{}/{} orders", counts.done, *total)
                              : fmt::format("{} orders", counts.done);
     line += fmt::format(" · {:.0f}/s · {} in flight", rate, counts.in_flight);
@@ -44,7 +48,7 @@ std::string progress_line(const BatchCounts& counts, std::optional<std::size_t> 
 void print_summary(std::FILE* out, const Style& style, const BatchCounts& counts,
                    const std::string& journal) {
     const double elapsed = seconds_of(counts.elapsed);
-    const double rate = elapsed > 0 ? static_cast<double>(counts.done) / elapsed : 0;
+    const double rate = orders_per_second(counts);
     fmt::print(out, "{}Summary:{} {} order{} in {:.2f} s ({:.0f} orders/s), {} request{}\n",
                style.bold(), style.reset(), counts.done, counts.done == 1 ? "" : "s", elapsed, rate,
                counts.requests, counts.requests == 1 ? "" : "s");

@@ -3,6 +3,7 @@
 #include "check_report.hpp"
 #include "command.hpp"
 #include "connection_options.hpp"
+#include "output_flag.hpp"
 #include "printers.hpp"
 #include "terminal.hpp"
 
@@ -28,8 +29,7 @@ class CheckCommand final : public Command {
             "check", "Conformance probes against an SP's endpoint: TLS, the Endpoints API, "
                      "authentication, error answers; each PASS, FAIL, WARN or SKIP with evidence");
         connection_flags_.add_to(*command);
-        output_option_ = command->add_option("--output", output_, "Output format: human or json")
-                             ->check(CLI::IsMember({"human", "json"}));
+        output_.add_to(*command);
         command
             ->add_option("--junit", junit_file_,
                          "Also write the results as JUnit XML to FILE (Jenkins, GitLab)")
@@ -56,13 +56,11 @@ class CheckCommand final : public Command {
         std::string problem;
         Connection connection;
         if (!connection_flags_.load_config(problem) ||
+            !output_.resolve(connection_flags_.config(), problem) ||
             !connection_flags_.resolve(connection, Purpose::send, problem)) {
             error(problem);
             return exit_code(Outcome::usage);
         }
-        if (output_option_->count() == 0)
-            if (auto configured = connection_flags_.config().lookup("output"))
-                output_ = configured->value;
         CheckSettings settings;
         if (!read_order(settings.order, problem)) {
             error(problem);
@@ -91,14 +89,14 @@ class CheckCommand final : public Command {
                                  .redactor = &redactor,
                                  .strict = strict_,
                                  .live = live_};
-        if (output_ == "json")
+        if (output_.json())
             print_json_line(stdout, check_json(report));
         else
             print_check_table(stdout, style_for(stdout), report, verbose_);
         if (!junit_file_.empty() && !write_junit(report))
             return exit_code(Outcome::usage);
         if (unreachable(results)) {
-            if (output_ != "json")
+            if (!output_.json())
                 error(
                     fmt::format("cannot reach the SP at {}", redactor.redact(connection.api_root)));
             return exit_code(Outcome::no_connection);
@@ -139,8 +137,7 @@ class CheckCommand final : public Command {
     }
 
     ConnectionFlags connection_flags_;
-    CLI::Option* output_option_ = nullptr;
-    std::string output_ = "human";
+    OutputFlag output_;
     std::string junit_file_;
     std::string order_file_;
     bool live_ = false;

@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "connection_options.hpp"
 #include "endpoint_list.hpp"
+#include "output_flag.hpp"
 #include "printers.hpp"
 #include "terminal.hpp"
 
@@ -60,8 +61,7 @@ class EndpointsCommand final : public Command {
             "endpoints", "List the API endpoints the SP offers (GET {url}/2.5/) and check the "
                          "list against spec/endpoints.md");
         connection_flags_.add_to(*command);
-        output_option_ = command->add_option("--output", output_, "Output format: human or json")
-                             ->check(CLI::IsMember({"human", "json"}));
+        output_.add_to(*command);
         command->add_flag("-v,--verbose", verbose_,
                           "Trace the request and response on stderr (credentials redacted)");
         return command;
@@ -71,13 +71,11 @@ class EndpointsCommand final : public Command {
         std::string problem;
         Connection connection;
         if (!connection_flags_.load_config(problem) ||
+            !output_.resolve(connection_flags_.config(), problem) ||
             !connection_flags_.resolve(connection, Purpose::send, problem)) {
             error(problem);
             return exit_code(Outcome::usage);
         }
-        if (output_option_->count() == 0)
-            if (auto configured = connection_flags_.config().lookup("output"))
-                output_ = configured->value;
         Redactor redactor;
         redactor.add_secret(connection.options.password);
         if (verbose_)
@@ -89,7 +87,7 @@ class EndpointsCommand final : public Command {
             return failed(fetched);
         const EndpointList& list = fetched.list;
         const std::string& url = fetched.url;
-        if (output_ == "json") {
+        if (output_.json()) {
             ordered_json line = {{"url", url}, {"http", fetched.http}};
             line["endpoints"] = ordered_json::array();
             for (const Endpoint& e : list.endpoints) {
@@ -116,7 +114,7 @@ class EndpointsCommand final : public Command {
 
   private:
     int failed(const FetchedList& fetched) {
-        if (output_ == "json")
+        if (output_.json())
             print_json_line(stdout, ordered_json{{"url", fetched.url},
                                                  {"http", fetched.http},
                                                  {"outcome", name(fetched.outcome)},
@@ -127,8 +125,7 @@ class EndpointsCommand final : public Command {
     }
 
     ConnectionFlags connection_flags_;
-    CLI::Option* output_option_ = nullptr;
-    std::string output_ = "human";
+    OutputFlag output_;
     bool verbose_ = false;
 };
 

@@ -149,27 +149,12 @@ class SubmitCommand final : public Command {
                 return exit_code(Outcome::usage);
             }
         }
-        // Pass one, before anything is sent (DESIGN §2, exit 3): a file that is not JSON or
-        // holds an invalid order sends nothing.
         auto checked = std::make_unique<CheckedSources>();
-        std::vector<std::string> sources = order_.sources;
         if (!from_flags) {
-            if (sources.empty())
-                sources.push_back("-");
-            several_ = sources.size() > 1; // every result labelled, the first one included
             progress_ = is_terminal(stderr);
             checked->count_ndjson = progress_;
-            StreamVisitor visitor;
-            visitor.order = [this](const CheckedOrder& order) { print_result(order, invalid()); };
-            visitor.source_error = [this](const SourceError& e) {
-                error(e.message);
-                result_ = worst(result_, Outcome::usage);
-            };
-            if (!checked->check(sources, stream, visitor)) {
-                error("nothing was sent: a JSON document or array is sent only when all of it is "
-                      "valid JSON and every order in it is valid (NDJSON is sent line by line)");
+            if (!check_sources(*checked, stream))
                 return exit_code(result_);
-            }
         }
 
         BatchSettings settings;
@@ -244,12 +229,28 @@ class SubmitCommand final : public Command {
     }
 
   private:
-    static Verdict invalid() {
-        Verdict verdict;
-        verdict.outcome = Outcome::invalid;
-        verdict.attempts = 0;
-        verdict.explanation = "The order is invalid and was not sent.";
-        return verdict;
+    // Pass one, before anything is sent (DESIGN §2, exit 3): a file that is not JSON or holds an
+    // invalid order sends nothing. Reports what is wrong; false when nothing may be sent.
+    bool check_sources(CheckedSources& checked, const StreamOptions& stream) {
+        std::vector<std::string> sources = order_.sources;
+        if (sources.empty())
+            sources.push_back("-");
+        several_ = sources.size() > 1; // every result labelled, the first one included
+        StreamVisitor visitor;
+        visitor.order = [this](const CheckedOrder& order) {
+            print_result(order, invalid_order_verdict());
+        };
+        visitor.source_error = [this](const SourceError& e) { source_error(e); };
+        if (checked.check(sources, stream, visitor))
+            return true;
+        error("nothing was sent: a JSON document or array is sent only when all of it is valid "
+              "JSON and every order in it is valid (NDJSON is sent line by line)");
+        return false;
+    }
+
+    void source_error(const SourceError& e) {
+        error(e.message);
+        result_ = worst(result_, Outcome::usage);
     }
 
     // Everything shown of this order, and what the SP sends back about it, is masked with the
@@ -286,7 +287,7 @@ class SubmitCommand final : public Command {
     int dry_run(const OrderPlan& plan, bool from_flags) {
         const auto show = [this](const CheckedOrder& order) {
             if (!order.validation.valid()) {
-                print_result(order, invalid());
+                print_result(order, invalid_order_verdict());
                 return;
             }
             print_dry_run(order, redactor_for(order));
@@ -297,30 +298,16 @@ class SubmitCommand final : public Command {
             show(order_.build(plan));
             return exit_code(result_);
         }
-        std::vector<std::string> sources = order_.sources;
-        if (sources.empty())
-            sources.push_back("-");
-        several_ = sources.size() > 1;
+        CheckedSources checked;
+        if (!check_sources(checked, plan.stream))
+            return exit_code(result_);
         StreamVisitor visitor;
         visitor.order = show;
-        visitor.source_error = [this](const SourceError& e) {
-            error(e.message);
-            result_ = worst(result_, Outcome::usage);
-        };
-        CheckedSources checked;
-        StreamVisitor problems = visitor;
-        problems.order = [this](const CheckedOrder& order) { print_result(order, invalid()); };
-        if (!checked.check(sources, plan.stream, problems)) {
-            error("nothing was sent: a JSON document or array is sent only when all of it is "
-                  "valid JSON and every order in it is valid (NDJSON is sent line by line)");
-            return exit_code(result_);
-        }
+        visitor.source_error = [this](const SourceError& e) { source_error(e); };
         checked.stream(plan.stream, visitor);
         return exit_code(result_);
     }
 
-    // What a run would send for `order`: the request order_request() builds, as HttpClient
-    // sends it, and an equivalent curl line.
     // --discover: the order endpoint the SP's Endpoints API names replaces the default path.
     Outcome discover_order_url() {
         const FetchedList fetched = fetch_endpoint_list(connection_, redactor_);
@@ -340,6 +327,8 @@ class SubmitCommand final : public Command {
         return Outcome::accepted;
     }
 
+    // What a run would send for `order`: the request order_request() builds, as the engine
+    // sends it, and an equivalent curl line.
     void print_dry_run(const CheckedOrder& order, const Redactor& redactor) {
         write_dry_run(stdout, order_request(connection_.options, connection_.order_url, order.body),
                       connection_, redactor, {.unmask = unmask_, .json = json_});

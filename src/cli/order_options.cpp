@@ -104,12 +104,7 @@ void OrderOptions::add_to(CLI::App& command) {
     command.add_option("--require", require, "Make more fields mandatory: PATH[,PATH…]")
         ->delimiter(',')
         ->allow_extra_args(false);
-    output_option_ =
-        command
-            .add_option("--output", output,
-                        "Output format: human or json (default: output in the config file, or "
-                        "ONORDER_OUTPUT, else human)")
-            ->check(CLI::IsMember({"human", "json"}));
+    output.add_to(command);
     auto* fields = command.add_option_group("Order fields", "Set a field of the order");
     field_values.assign(field_flag_count, std::string());
     for (std::size_t i = 0; i < field_flag_count; ++i) {
@@ -182,7 +177,7 @@ bool OrderOptions::stream_options(StreamOptions& options, std::string& error) co
     return true;
 }
 
-bool OrderOptions::resolve(const ConfigSource& config, OrderPlan& plan, std::string& error) const {
+bool OrderOptions::resolve(const ConfigSource& config, OrderPlan& plan, std::string& error) {
     if (!stream_options(plan.stream, error))
         return false;
     auto& validation = plan.stream.validation;
@@ -197,17 +192,9 @@ bool OrderOptions::resolve(const ConfigSource& config, OrderPlan& plan, std::str
     if (auto co_id = config.lookup("co_id"))
         plan.co_id = co_id->value;
 
-    std::string format = output;
-    if (output_option_ == nullptr || output_option_->count() == 0)
-        if (auto configured = config.lookup("output")) {
-            if (configured->value != "human" && configured->value != "json") {
-                error = fmt::format("{}: '{}' is not an output format: human or json",
-                                    configured->origin, configured->value);
-                return false;
-            }
-            format = configured->value;
-        }
-    plan.json = format == "json";
+    if (!output.resolve(config, error))
+        return false;
+    plan.json = output.json();
     return true;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config_source.hpp"
+#include "output_flag.hpp"
 
 #include <onorder/order_stream.hpp>
 
@@ -27,7 +28,7 @@ struct OrderOptions {
     bool fix = false;
     std::vector<std::string> require;
     std::vector<std::string> set_expressions;
-    std::string output = "human";
+    OutputFlag output;
     // One string per field flag, in the order of the flag table.
     std::vector<std::string> field_values;
     bool identified = false;
@@ -41,7 +42,7 @@ struct OrderOptions {
 
     // Flags first, then the environment and `config` (co_id, require, strict, output); false with
     // `error` on a malformed value (exit 2).
-    bool resolve(const ConfigSource& config, OrderPlan& plan, std::string& error) const;
+    bool resolve(const ConfigSource& config, OrderPlan& plan, std::string& error);
 
     // The order built from the field flags alone (no file): the core's one builder, and hints for
     // missing fields that name the flags that fill them.
@@ -49,8 +50,6 @@ struct OrderOptions {
 
   private:
     bool stream_options(StreamOptions& options, std::string& error) const;
-
-    CLI::Option* output_option_ = nullptr;
 };
 
 } // namespace onorder::cli

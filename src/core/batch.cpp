@@ -20,8 +20,6 @@
 
 namespace onorder {
 
-bool followable(const HttpExchange& exchange, bool is_post); // http_client.cpp
-
 namespace {
 
 using namespace std::chrono;
@@ -88,7 +86,6 @@ struct Flight {
     HttpExchange last;
     system_clock::time_point answered_at{};
     std::optional<milliseconds> retry_after;
-    milliseconds elapsed{0};
 };
 
 } // namespace
@@ -134,6 +131,7 @@ struct Batch::Impl {
     bool probing = false; // after a back-off, one request at a time until one gets through
     Clock::time_point next_start{};
     std::string outcome_lines; // journal outcome records of this turn of the loop
+    bool journal_failure_said = false;
     BatchCounts counts;
     Clock::time_point began = Clock::now();
     Clock::time_point next_progress = Clock::now() + progress_every;
@@ -205,8 +203,8 @@ struct Batch::Impl {
 
     // ---- results ----
 
-    void journal_outcome(const Flight* flight, const BatchOrder& item,
-                         const std::string& fingerprint, const Verdict& verdict, bool may_resend) {
+    void journal_outcome(const BatchOrder& item, const std::string& fingerprint,
+                         const Verdict& verdict, bool may_resend) {
         if (!settings.journal || fingerprint.empty())
             return;
         outcome_lines += fmt::format(R"({{"at":"{}","attempts":{},"event":"outcome","fp":"{}",)"
@@ -217,7 +215,6 @@ struct Batch::Impl {
         if (!verdict.status.empty())
             outcome_lines += fmt::format(R"(,"status":{})",
                                          json_string(item.redactor.display(verdict.status, 40)));
-        (void)flight;
         outcome_lines += "}\n";
     }
 
@@ -267,7 +264,7 @@ struct Batch::Impl {
     void not_sent(Flight& flight, bool journalled) {
         const Verdict verdict = not_sent_verdict();
         if (journalled)
-            journal_outcome(&flight, flight.item, flight.fingerprint, verdict, true);
+            journal_outcome(flight.item, flight.fingerprint, verdict, true);
         report(flight.item, verdict);
     }
 
@@ -291,7 +288,7 @@ struct Batch::Impl {
         if (cut_short && may_resend)
             verdict.explanation +=
                 fmt::format(" Not sent again: the batch stopped ({}).", stop_reason);
-        journal_outcome(&flight, flight.item, flight.fingerprint, verdict, may_resend);
+        journal_outcome(flight.item, flight.fingerprint, verdict, may_resend);
         report(flight.item, verdict);
         apply_policy(verdict);
     }
@@ -328,11 +325,8 @@ struct Batch::Impl {
         }
         BatchOrder& item = *input.order;
         if (!item.order.validation.valid()) {
-            Verdict verdict;
-            verdict.outcome = Outcome::invalid;
-            verdict.attempts = 0;
-            verdict.explanation = "The order is invalid and was not sent.";
-            journal_outcome(nullptr, item, input.fingerprint, verdict, false);
+            const Verdict verdict = invalid_order_verdict();
+            journal_outcome(item, input.fingerprint, verdict, false);
             report(item, verdict);
             apply_policy(verdict);
             return;
@@ -513,7 +507,6 @@ struct Batch::Impl {
         detail::Transfer* transfer = flight.transfer;
         curl_multi_remove_handle(multi.get(), transfer->handle());
         flight.last = transfer->finish(code);
-        flight.elapsed += flight.last.elapsed;
         flight.answered_at = system_clock::now();
         flight.transfer = nullptr;
         idle.push_back(transfer);
@@ -582,7 +575,7 @@ struct Batch::Impl {
             verdict.explanation =
                 "Abandoned at the second Ctrl-C while its request was out: the SP may have the "
                 "order. Ask the SP before sending it again.";
-            journal_outcome(&flight, flight.item, flight.fingerprint, verdict, false);
+            journal_outcome(flight.item, flight.fingerprint, verdict, false);
             report(flight.item, verdict);
         }
         flights.clear();
@@ -652,6 +645,7 @@ struct Batch::Impl {
                     result = worst(result, Outcome::usage);
                     if (owner.on_notice)
                         owner.on_notice(why + ": nothing more is sent");
+                    journal_failure_said = true;
                     stop("the journal cannot be written");
                 }
             }
@@ -703,7 +697,7 @@ struct Batch::Impl {
         counts.in_flight = 0;
         counts.elapsed = Clock::now() - began;
         if (settings.journal && !settings.journal->close()) {
-            if (owner.on_notice)
+            if (owner.on_notice && !journal_failure_said)
                 owner.on_notice(settings.journal->failure());
             result = worst(result, Outcome::usage);
         }

@@ -12,7 +12,6 @@ constexpr int max_redirect_hops = 5;
 
 } // namespace
 
-// POST keeps its method only through 307/308; a GET may follow any of the usual redirects.
 bool followable(const HttpExchange& exchange, bool is_post) {
     if (exchange.reach != HttpExchange::Reach::answered)
         return false;

@@ -8,7 +8,7 @@ namespace onorder {
 namespace {
 
 // DESIGN §2: the one place where an outcome becomes an exit code and words. Indexed by the enum.
-constexpr std::array<OutcomeInfo, 11> outcome_table{{
+constexpr std::array<OutcomeInfo, outcome_count> outcome_table{{
     {Outcome::accepted, "accepted", 0, "accepted"},
     {Outcome::rejected, "rejected", 1, "rejected by the SP"},
     {Outcome::usage, "usage", 2, "usage error"},

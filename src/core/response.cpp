@@ -479,6 +479,14 @@ constexpr ReasonPhrase reason_phrases[] = {
 
 } // namespace
 
+Verdict invalid_order_verdict() {
+    Verdict verdict;
+    verdict.outcome = Outcome::invalid;
+    verdict.attempts = 0;
+    verdict.explanation = "The order is invalid and was not sent.";
+    return verdict;
+}
+
 std::string_view status_meaning(long http_status) {
     for (const ReasonPhrase& row : reason_phrases) {
         if (row.status == http_status)

@@ -310,8 +310,8 @@ int Transfer::on_request_start() {
     // The connection is ready: remember which, so a GOAWAY heard by another transfer on it
     // reaches this one.
     connection_ = connection_key(easy_.get());
-    if (request_starts_ == 1 && setup_.watch_info)
-        setup_.in_flight.push_back(this);
+    if (request_starts_ == 1 && (setup_.watch_info || setup_.options.trace))
+        setup_.in_flight.push_back(this); // only those that hear libcurl's info lines
     return CURL_PREREQFUNC_OK;
 }
 
@@ -326,10 +326,7 @@ void Transfer::on_debug(curl_infotype type, std::string_view text) {
                 // connection.
                 const long last = number_after(text, "last_stream=");
                 const void* connection = connection_key(easy_.get());
-                h2_.goaway_last_stream = connection == connection_ || connection == nullptr
-                                             ? last
-                                             : h2_.goaway_last_stream;
-                for (Transfer* other : setup_.in_flight)
+                for (Transfer* other : setup_.in_flight) // this one included
                     other->goaway_heard(connection, last);
             } else if (text.substr(0, 15) == "REFUSED_STREAM,") {
                 h2_.refused_fresh = true;

@@ -130,6 +130,40 @@ class Batch(TestCase):
         self.assertIn("another onorder is using it", second.err)
         proc.wait(timeout=60)
 
+    def test_a_journal_that_cannot_be_written_stops_the_batch(self):
+        # A file-size limit makes the journal's writes fail (EFBIG) as a full disk would (ENOSPC):
+        # nothing more is sent, orders in flight finish, every order is reported, exit 2.
+        import resource
+
+        def limit_file_size():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+            resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+
+        mock = self.mock("--latency-ms", "1-5")
+        batch = orders(300)
+        path = self.write("orders.ndjson", ndjson(batch))
+        journal = self.tmp / "journal.jsonl"
+        proc = subprocess.run([ONORDER, "submit", "--url", mock.url, "--user", USER, "--output",
+                               "json", "--parallel", "4", "--journal", str(journal), str(path)],
+                              env=dict(_CLEAN_ENV, **ENV), capture_output=True, text=True,
+                              timeout=120, preexec_fn=limit_file_size)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"journal {journal}: cannot write it", proc.stderr)
+        self.assertIn("nothing more is sent", proc.stderr)
+        self.assertEqual(proc.stderr.count("cannot write it"), 1, "said once")
+        results = [json.loads(line) for line in proc.stdout.splitlines()]
+        self.assertEqual(sorted(r["line"] for r in results), list(range(1, 301)),
+                         "every order is reported")
+        received = mock.received()["by_access_id"]
+        self.assertLess(len(received), 300, "the batch stopped")
+        self.assertEqual(sum(1 for r in results if r["outcome"] == "accepted"), len(received))
+        # Every order that reached the SP has its sent record on disk: a re-run will not
+        # send it again.
+        recorded = {json.loads(line)["fp"] for line in journal.read_text().splitlines()
+                    if line.endswith("}") and '"event":"sent"' in line}
+        sent = {r["fingerprint"] for r in results if r["outcome"] == "accepted"}
+        self.assertTrue(sent <= recorded)
+
     def test_kill_9_then_rerun_sends_each_order_at_most_once_and_loses_none(self):
         mock = self.mock("--latency-ms", "5-40")
         batch = orders(300)

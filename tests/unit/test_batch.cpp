@@ -60,6 +60,15 @@ int closed_port() {
 
 using Clock = std::chrono::steady_clock;
 
+// An order as the reading side hands it over: the engine sends its body.
+BatchOrder an_order(Redactor redactor = {}) {
+    CheckedOrder order;
+    order.source = "test";
+    order.body = "{}";
+    order.document = nlohmann::json::object();
+    return BatchOrder{order, std::move(redactor)};
+}
+
 // One order through the engine, a batch of one, as `onorder submit` sends it.
 Verdict send_one(const std::string& url, const RetryPolicy& policy, Redactor redactor = {}) {
     BatchSettings settings;
@@ -72,11 +81,7 @@ Verdict send_one(const std::string& url, const RetryPolicy& policy, Redactor red
         verdict = v;
         ++results;
     };
-    CheckedOrder order;
-    order.source = "test";
-    order.body = "{}";
-    order.document = nlohmann::json::object();
-    REQUIRE(batch.put(BatchOrder{order, std::move(redactor)}));
+    REQUIRE(batch.put(an_order(std::move(redactor))));
     batch.close_input();
     batch.run();
     REQUIRE(results == 1);
@@ -278,11 +283,7 @@ TEST_SUITE("batch of one") {
         batch.on_result = [&](const BatchOrder&, const Verdict& v) { verdicts.push_back(v); };
         std::vector<std::string> notices;
         batch.on_notice = [&](std::string_view notice) { notices.emplace_back(notice); };
-        CheckedOrder order;
-        order.source = "test";
-        order.body = "{}";
-        order.document = nlohmann::json::object();
-        REQUIRE(batch.put(BatchOrder{order, Redactor{}}));
+        REQUIRE(batch.put(an_order()));
         // The reading side stays open: the batch ends by the interruptions alone.
         std::thread interrupter([&] {
             while (server.requests().empty())
@@ -296,7 +297,7 @@ TEST_SUITE("batch of one") {
         CHECK(Clock::now() - started < 2500ms);
         REQUIRE(verdicts.size() == 1);
         CHECK(verdicts[0].outcome == Outcome::unknown);
-        CHECK_FALSE(batch.put(BatchOrder{order, Redactor{}}));
+        CHECK_FALSE(batch.put(an_order()));
     }
 
 } // TEST_SUITE
