@@ -296,6 +296,18 @@ class Output(TestCase):
         result = run("validate", ORDER, env={"ONORDER_OUTPUT": "yaml"})
         self.assertExit(result, 2)
         self.assertIn("ONORDER_OUTPUT", result.err)
+        # One --output for every command: endpoints and check refuse it alike, before connecting.
+        for command in ("endpoints", "check"):
+            with self.subTest(command=command):
+                result = run(command, "--url", "http://127.0.0.1:9/", env={"ONORDER_OUTPUT": "yaml"})
+                self.assertExit(result, 2)
+                self.assertIn("ONORDER_OUTPUT", result.err)
+
+    def test_endpoints_and_check_take_json_from_the_environment(self):
+        with MockSP() as mock:
+            listed = run("endpoints", "--url", mock.url, env={"ONORDER_OUTPUT": "json"})
+            self.assertExit(listed, 0)
+            self.assertIn("endpoints", json.loads(listed.out))
 
 
 class Passwords(MockTestCase):
