@@ -114,7 +114,10 @@ std::vector<ProbeResult> run_check(const CheckSettings& settings, Redactor& reda
 // Whether the SP could not be reached at all: no probe but plain-http got its request out.
 bool unreachable(std::span<const ProbeResult> results);
 
-// Whether the run failed: a FAIL, or with `strict` a WARN too.
+// Whether one probe's status fails the run: a FAIL, or with `strict` a WARN too.
+bool counts_as_failure(ProbeStatus status, bool strict);
+
+// Whether the run failed: a probe's status counts_as_failure().
 bool failed(std::span<const ProbeResult> results, bool strict);
 
 // The response headers a person reading the evidence needs.

@@ -86,10 +86,6 @@ Evidence evidence_of(const ProbeResult& result, const CheckReport& report) {
     return evidence;
 }
 
-bool counts_as_failure(ProbeStatus status, bool strict) {
-    return status == ProbeStatus::fail || (strict && status == ProbeStatus::warn);
-}
-
 std::array<int, 4> counts(std::span<const ProbeResult> results) {
     std::array<int, 4> count{};
     for (const ProbeResult& result : results)

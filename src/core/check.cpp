@@ -536,10 +536,13 @@ bool unreachable(std::span<const ProbeResult> results) {
     return any;
 }
 
+bool counts_as_failure(ProbeStatus status, bool strict) {
+    return status == ProbeStatus::fail || (strict && status == ProbeStatus::warn);
+}
+
 bool failed(std::span<const ProbeResult> results, bool strict) {
     return std::any_of(results.begin(), results.end(), [strict](const ProbeResult& result) {
-        return result.judgement.status == ProbeStatus::fail ||
-               (strict && result.judgement.status == ProbeStatus::warn);
+        return counts_as_failure(result.judgement.status, strict);
     });
 }
 
