@@ -469,11 +469,26 @@ struct Batch::Impl {
             if (flight.state == Flight::State::waiting && flight.wake_at <= now)
                 queue_attempt(flight);
         }
+        if (probing) {
+            // One request tests whether the SP has recovered. It is the order with the most
+            // retries left, so a long storm spreads its refusals over the batch instead of
+            // spending one order's retries on every probe.
+            if (sending > 0 || now < backoff_until || (settings.rate > 0 && now < next_start))
+                return;
+            Flight* probe = nullptr;
+            for (Flight& flight : flights)
+                if (flight.state == Flight::State::ready &&
+                    (!probe || flight.attempts < probe->attempts))
+                    probe = &flight;
+            if (probe)
+                start(*probe, now);
+            return;
+        }
         for (Flight& flight : flights) {
             if (flight.state != Flight::State::ready)
                 continue;
             if (sending >= static_cast<std::size_t>(settings.parallel) || now < backoff_until ||
-                (probing && sending > 0) || (settings.rate > 0 && now < next_start))
+                (settings.rate > 0 && now < next_start))
                 break;
             start(flight, now);
         }
