@@ -31,4 +31,12 @@ std::string display_name(const std::string& source);
 // Whether `path` exists and can be opened for reading.
 bool file_exists(const std::string& path);
 
+// Makes an open regular file mode 0600 (O_CREAT's mode does not apply to a file that exists);
+// a device or pipe (/dev/null, /dev/stdout) is left as it is. False when chmod fails.
+bool make_private(int fd);
+
+// Writes `bytes` to `path`, created (or truncated) with mode 0600 and made 0600 if it already
+// existed: result files hold what the SP said about the CO's orders. `error` says why not.
+bool write_private_file(const std::string& path, std::string_view bytes, std::string& error);
+
 } // namespace onorder

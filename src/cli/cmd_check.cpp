@@ -8,6 +8,7 @@
 #include "terminal.hpp"
 
 #include <onorder/check.hpp>
+#include <onorder/helpers.hpp>
 #include <onorder/order_template.hpp>
 #include <onorder/outcome.hpp>
 
@@ -126,11 +127,9 @@ class CheckCommand final : public Command {
     }
 
     bool write_junit(const CheckReport& report) const {
-        std::ofstream out(junit_file_, std::ios::binary | std::ios::trunc);
-        const std::string xml = check_junit(report);
-        out.write(xml.data(), static_cast<std::streamsize>(xml.size()));
-        if (!out.flush()) {
-            error(fmt::format("--junit: cannot write {}", junit_file_));
+        std::string problem;
+        if (!write_private_file(junit_file_, check_junit(report), problem)) {
+            error("--junit: " + problem);
             return false;
         }
         return true;

@@ -75,9 +75,11 @@ bool ConfigSource::load(std::string& error) {
     }
     if (path.empty()) {
         path = config_home() + "/onorder/config.toml";
+        looked_for_ = path;
         if (!file_exists(path))
             return true;
     }
+    looked_for_ = path;
     if (named && !file_exists(path)) {
         error = fmt::format("config file {} does not exist", path);
         return false;

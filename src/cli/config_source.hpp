@@ -45,10 +45,13 @@ class ConfigSource {
     // ONORDER_<KEY> split at `delimiter` (one item when 0), else the file's string or array.
     std::optional<Items> items(std::string_view key, char delimiter = 0) const;
     const std::optional<ConfigFile>& file() const { return config_; }
+    // The file load() read or looked for: the default one may not exist.
+    const std::string& looked_for() const { return looked_for_; }
 
   private:
     std::string path_;
     std::string profile_;
+    std::string looked_for_;
     std::optional<ConfigFile> config_;
 };
 

@@ -3,6 +3,7 @@
 #include "terminal.hpp"
 
 #include <onorder/outcome.hpp>
+#include <onorder/versions.hpp>
 
 #include <exception>
 #include <utility>
@@ -17,12 +18,12 @@ int real_main(int argc, char** argv) {
         "5 auth, 6 other HTTP error, 7 no connection, 8 outcome unknown, 130 interrupted;\n"
         "check: 0 no probe failed, 1 a probe failed, 7 the SP cannot be reached.",
         "onorder"};
-    app.set_version_flag("--version", "onorder " ONORDER_VERSION);
+    app.set_version_flag("--version", onorder::version_text());
     app.require_subcommand(1);
 
     std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> commands;
     for (auto make : {make_validate_command, make_template_command, make_submit_command,
-                      make_endpoints_command, make_check_command}) {
+                      make_endpoints_command, make_check_command, make_doctor_command}) {
         auto command = make();
         CLI::App* sub = command->add_to(app);
         commands.emplace_back(sub, std::move(command));

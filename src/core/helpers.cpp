@@ -1,9 +1,12 @@
 #include <onorder/helpers.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace onorder {
@@ -58,6 +61,37 @@ bool file_exists(const std::string& path) {
         return false;
     ::close(fd);
     return true;
+}
+
+bool make_private(int fd) {
+    struct stat info {};
+    if (::fstat(fd, &info) != 0)
+        return false;
+    return !S_ISREG(info.st_mode) || (info.st_mode & 07777) == 0600 || ::fchmod(fd, 0600) == 0;
+}
+
+bool write_private_file(const std::string& path, std::string_view bytes, std::string& error) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        error = path + ": cannot write: " + std::strerror(errno);
+        return false;
+    }
+    bool ok = make_private(fd);
+    for (std::size_t done = 0; ok && done < bytes.size();) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        if (ok)
+            done += static_cast<std::size_t>(n);
+    }
+    if (!ok)
+        error = path + ": cannot write: " + std::strerror(errno);
+    if (::close(fd) != 0 && ok) {
+        error = path + ": cannot write: " + std::strerror(errno);
+        ok = false;
+    }
+    return ok;
 }
 
 } // namespace onorder

@@ -1,3 +1,4 @@
+#include <onorder/helpers.hpp>
 #include <onorder/order_writer.hpp>
 
 #include <cerrno>
@@ -14,7 +15,8 @@ bool OrderWriter::open(const std::string& path, std::string& error) {
         return true;
     }
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || !(file_ = ::fdopen(fd, "w"))) {
+    // An existing file keeps its mode through O_TRUNC: make it private too.
+    if (fd < 0 || !make_private(fd) || !(file_ = ::fdopen(fd, "w"))) {
         error = path + ": cannot write: " + std::strerror(errno);
         if (fd >= 0)
             ::close(fd);
