@@ -67,7 +67,8 @@ ValueKind value_kind(const CLI::Option& option, std::vector<std::string>& choice
     const std::string& help = option.get_description();
     if (mentions(help, {"directory"}))
         return ValueKind::directory;
-    if (option.get_type_name().starts_with("FILE") || mentions(help, {"file", "files", "pem", "key"}))
+    if (option.get_type_name().starts_with("FILE") ||
+        mentions(help, {"file", "files", "pem", "key"}))
         return ValueKind::file;
     return ValueKind::word;
 }
@@ -81,6 +82,7 @@ void add_options(const CLI::App& app, CompletedCommand& command) {
         const ValueKind kind = value_kind(*option, choices);
         if (!option->nonpositional()) {
             command.operands = kind;
+            command.operand_choices = std::move(choices);
             continue;
         }
         CompletedOption completed{.names = {},
@@ -139,8 +141,9 @@ std::string bash_operands(const CompletedCommand& command) {
         return "_onorder_files";
     case ValueKind::directory:
         return "_onorder_directories";
+    case ValueKind::choice:
+        return fmt::format("_onorder_words {}", shell_quote(joined(command.operand_choices)));
     case ValueKind::word:
-    case ValueKind::choice: // none of onorder's operands is a set
         return ":";
     case ValueKind::none:
         break;
@@ -174,8 +177,8 @@ void collect_bash(const CompletedCommand& command, const std::string& path, Bash
         fmt::format("_onorder_words {}", shell_quote(joined(all_names(command))));
     const std::string operands = bash_operands(command);
     if (operands == options) // nothing but options to offer
-        tables.reply_by_command +=
-            fmt::format("        {})\n            {}\n            ;;\n", shell_quote(path), options);
+        tables.reply_by_command += fmt::format("        {})\n            {}\n            ;;\n",
+                                               shell_quote(path), options);
     else
         tables.reply_by_command += fmt::format("        {})\n"
                                                "            if [[ $cur == -* ]]; then\n"
@@ -251,7 +254,8 @@ std::string zsh_action(ValueKind kind, const std::vector<std::string>& choices) 
 
 std::string zsh_option_specs(const CompletedOption& option) {
     std::string specs;
-    const std::string message = option.names.back().substr(option.names.back().find_first_not_of('-'));
+    const std::string message =
+        option.names.back().substr(option.names.back().find_first_not_of('-'));
     for (const auto& name : option.names) {
         std::string spec;
         if (option.repeatable)
@@ -284,11 +288,11 @@ std::string zsh_functions(const CompletedCommand& command, const std::string& pa
     const std::string function = zsh_function_name(path.empty() ? "" : "_" + path);
     if (command.subcommands.empty()) {
         if (command.operands != ValueKind::none)
-            specs += " \\\n        " +
-                     shell_quote("*:" +
-                                 std::string(command.operands == ValueKind::file ? "file"
-                                                                                 : "argument") +
-                                 ":" + zsh_action(command.operands, {}));
+            specs +=
+                " \\\n        " +
+                shell_quote(
+                    "*:" + std::string(command.operands == ValueKind::file ? "file" : "argument") +
+                    ":" + zsh_action(command.operands, command.operand_choices));
         return fmt::format("{}() {{\n    _arguments -s -S{}\n}}\n\n", function, specs);
     }
     std::string described, dispatch, nested;
@@ -360,6 +364,7 @@ CompletedCommand describe_for_completion(const CLI::App& app) {
                              .description = first_line(app.get_description()),
                              .options = {},
                              .operands = ValueKind::none,
+                             .operand_choices = {},
                              .subcommands = {}};
     add_options(app, command);
     for (const CLI::App* sub : app.get_subcommands({}))

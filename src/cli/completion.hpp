@@ -23,8 +23,9 @@ struct CompletedOption {
 struct CompletedCommand {
     std::string name;
     std::string description;
-    std::vector<CompletedOption> options; // option groups included
-    ValueKind operands = ValueKind::none; // its positional arguments
+    std::vector<CompletedOption> options;     // option groups included
+    ValueKind operands = ValueKind::none;     // its positional arguments
+    std::vector<std::string> operand_choices; // ValueKind::choice: the accepted words
     std::vector<CompletedCommand> subcommands;
 };
 
