@@ -7,11 +7,11 @@
 namespace onorder {
 
 struct LibraryVersions {
-    std::string libcurl;       // "7.88.1"
-    std::string tls;           // "OpenSSL/3.0.19"; "" when libcurl has no TLS
-    std::string http2;         // "nghttp2/1.52.0"; "" without HTTP/2
-    std::string ca_bundle;     // libcurl's default CA file; "" when it has none
-    std::string ca_path;       // libcurl's default CA directory; "" when it has none
+    std::string libcurl;   // "7.88.1"
+    std::string tls;       // "OpenSSL/3.0.19"; "" when libcurl has no TLS
+    std::string http2;     // "nghttp2/1.52.0"; "" without HTTP/2
+    std::string ca_bundle; // libcurl's default CA file; "" when it has none
+    std::string ca_path;   // libcurl's default CA directory; "" when it has none
 };
 
 LibraryVersions library_versions();

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cctype>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,8 +35,8 @@ struct ProxyVariable {
     bool honoured;
 };
 constexpr ProxyVariable proxy_variables[] = {
-    {"http_proxy", true},  {"HTTP_PROXY", false}, {"https_proxy", true}, {"HTTPS_PROXY", true},
-    {"all_proxy", true},   {"ALL_PROXY", true},   {"no_proxy", true},    {"NO_PROXY", true},
+    {"http_proxy", true}, {"HTTP_PROXY", false}, {"https_proxy", true}, {"HTTPS_PROXY", true},
+    {"all_proxy", true},  {"ALL_PROXY", true},   {"no_proxy", true},    {"NO_PROXY", true},
 };
 
 // The variables this report shows: ONORDER_* and the proxy ones, name → value.
@@ -57,7 +57,9 @@ std::vector<std::pair<std::string, std::string>> variables() {
     return seen;
 }
 
-bool is_password_key(std::string_view key) { return key == "password"; }
+bool is_password_key(std::string_view key) {
+    return key == "password";
+}
 
 // The secrets a value may carry: NAME:SECRET in a user, user:password@ in a URL.
 void add_secrets(Redactor& redactor, std::string_view key, const std::string& value) {
@@ -84,9 +86,8 @@ std::string key_of(std::string_view variable) {
     if (variable.rfind("ONORDER_", 0) != 0)
         return "proxy";
     std::string key(variable.substr(8));
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return key;
 }
 
@@ -210,6 +211,8 @@ class DoctorCommand final : public Command {
 
 } // namespace
 
-std::unique_ptr<Command> make_doctor_command() { return std::make_unique<DoctorCommand>(); }
+std::unique_ptr<Command> make_doctor_command() {
+    return std::make_unique<DoctorCommand>();
+}
 
 } // namespace onorder::cli

@@ -22,5 +22,6 @@ std::unique_ptr<Command> make_submit_command();
 std::unique_ptr<Command> make_endpoints_command();
 std::unique_ptr<Command> make_check_command();
 std::unique_ptr<Command> make_doctor_command();
+std::unique_ptr<Command> make_completion_command(); // hidden: prints a shell completion script
 
 } // namespace onorder::cli

@@ -12,13 +12,6 @@
 
 namespace onorder::cli {
 
-namespace {
-
-// The only place the password is named in a curl line: it is never inlined.
-constexpr std::string_view password_variable = "${ONORDER_PASSWORD}";
-// Stops the line before curl runs when the variable is empty: never an empty password.
-constexpr std::string_view password_guard = ": \"${ONORDER_PASSWORD:?set it to the password}\" &&";
-
 std::string shell_quote(std::string_view text) {
     std::string quoted = "'";
     for (char c : text) {
@@ -29,6 +22,13 @@ std::string shell_quote(std::string_view text) {
     }
     return quoted + "'";
 }
+
+namespace {
+
+// The only place the password is named in a curl line: it is never inlined.
+constexpr std::string_view password_variable = "${ONORDER_PASSWORD}";
+// Stops the line before curl runs when the variable is empty: never an empty password.
+constexpr std::string_view password_guard = ": \"${ONORDER_PASSWORD:?set it to the password}\" &&";
 
 // NAME:PASSWORD as one shell word, PASSWORD being shell code that produces it.
 std::string user_word(const std::string& user, std::string_view password) {

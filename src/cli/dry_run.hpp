@@ -18,6 +18,9 @@ struct DryRunStyle {
     bool json = false;   // one NDJSON object: {"method","url","headers","body","curl"}
 };
 
+// `text` as one POSIX shell word: in single quotes, a quote written '\''.
+std::string shell_quote(std::string_view text);
+
 // One shell line of curl that sends `request` again, as `check` prints for each probe: the
 // configured credentials as a run reads them (never inlined), none when the request has none, or
 // `literal_credentials` ("user:password") when they are not a secret (check's wrong password).

@@ -22,8 +22,9 @@ int real_main(int argc, char** argv) {
     app.require_subcommand(1);
 
     std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> commands;
-    for (auto make : {make_validate_command, make_template_command, make_submit_command,
-                      make_endpoints_command, make_check_command, make_doctor_command}) {
+    for (auto make :
+         {make_validate_command, make_template_command, make_submit_command, make_endpoints_command,
+          make_check_command, make_doctor_command, make_completion_command}) {
         auto command = make();
         CLI::App* sub = command->add_to(app);
         commands.emplace_back(sub, std::move(command));

@@ -7,7 +7,9 @@ namespace onorder {
 
 namespace {
 
-std::string text(const char* value) { return value ? value : ""; }
+std::string text(const char* value) {
+    return value ? value : "";
+}
 
 } // namespace
 
@@ -17,8 +19,8 @@ LibraryVersions library_versions() {
     versions.libcurl = text(info->version);
     versions.tls = text(info->ssl_version);
     if (info->features & CURL_VERSION_HTTP2)
-        versions.http2 = info->nghttp2_version ? fmt::format("nghttp2/{}", info->nghttp2_version)
-                                               : "yes";
+        versions.http2 =
+            info->nghttp2_version ? fmt::format("nghttp2/{}", info->nghttp2_version) : "yes";
 #if CURL_AT_LEAST_VERSION(7, 70, 0)
     if (info->age >= CURLVERSION_SEVENTH) {
         versions.ca_bundle = text(info->cainfo);

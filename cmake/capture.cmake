@@ -1,0 +1,25 @@
+# cmake -DOUTPUT=FILE -P capture.cmake COMMAND [ARG...]
+# Runs COMMAND and writes what it prints to FILE, replacing FILE only when COMMAND succeeds: a
+# build step that makes a file from a program's output, with no shell redirection involved.
+# (An argument holding a ";" would be split: CMake lists.)
+set(command)
+set(first -1)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 1 ${last})
+  if(first GREATER 0 AND i GREATER_EQUAL first)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif(first LESS 0 AND "${CMAKE_ARGV${i}}" STREQUAL "-P")
+    math(EXPR first "${i} + 2") # after -P and the script
+  endif()
+endforeach()
+list(LENGTH command words)
+if(NOT DEFINED OUTPUT OR words EQUAL 0)
+  message(FATAL_ERROR "usage: cmake -DOUTPUT=FILE -P capture.cmake COMMAND [ARG...]")
+endif()
+execute_process(COMMAND ${command} OUTPUT_FILE "${OUTPUT}.tmp" RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  file(REMOVE "${OUTPUT}.tmp")
+  list(JOIN command " " shown)
+  message(FATAL_ERROR "${shown}: ${result}")
+endif()
+file(RENAME "${OUTPUT}.tmp" "${OUTPUT}")
