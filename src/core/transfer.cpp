@@ -56,6 +56,13 @@ long number_after(std::string_view text, std::string_view key) {
     return error == std::errc() ? value : -1;
 }
 
+// Every `secret` in `text` replaced by "****".
+void hide(std::string& text, std::string_view secret) {
+    for (std::size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + 4))
+        text.replace(at, secret.size(), "****");
+}
+
 void collect(std::string& shown, std::size_t& total, std::string_view data) {
     const std::size_t room = total < trace_body_limit ? trace_body_limit - total : 0;
     shown.append(data.substr(0, room));
@@ -89,8 +96,10 @@ void init_curl_once() {
 
 TransferSetup::TransferSetup(ConnectionOptions connection, Redactor redactor)
     : options(std::move(connection)), secrets(std::move(redactor)) {
-    if (!options.user.empty())
-        secrets.add_secret(base64(options.user + ":" + options.password));
+    if (!options.user.empty()) {
+        credentials = base64(options.user + ":" + options.password);
+        secrets.add_secret(credentials);
+    }
 }
 
 Transfer::Transfer(const TransferSetup& setup) : setup_(setup) {
@@ -428,6 +437,18 @@ HttpExchange Transfer::finish(CURLcode code) {
     curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &total_time);
     exchange.elapsed = std::chrono::milliseconds(static_cast<long long>(total_time * 1000.0));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr); // the list is freed with the next arm()
+    if (!setup_.credentials.empty()) {
+        // The answer can quote the request — an error page that echoes the Authorization
+        // header: the credentials are gone from it before anything reads or shows it
+        // (DESIGN §2). (The password itself is the redactors' to hide where text is shown.)
+        hide(exchange.body, setup_.credentials);
+        hide(exchange.content_type, setup_.credentials);
+        hide(exchange.location, setup_.credentials);
+        if (exchange.retry_after)
+            hide(*exchange.retry_after, setup_.credentials);
+        for (auto& header : exchange.headers)
+            hide(header.second, setup_.credentials);
+    }
 
     // DESIGN §4, §5: answered only when the status line, every header and the whole body
     // arrived; whether the SP may have the order decides everything that follows.

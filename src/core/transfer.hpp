@@ -18,6 +18,7 @@ struct TransferSetup {
     ConnectionOptions options;
     Redactor
         secrets; // the credentials (and their base64), hidden whatever the order's redactor says
+    std::string credentials; // base64 of user:password as the Authorization header carries it
     // Read libcurl's info lines even without a trace: the batch engine learns HTTP/2 stream ids
     // and GOAWAYs from them (refused streams may be sent again, DESIGN §5).
     bool watch_info = false;
