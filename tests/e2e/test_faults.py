@@ -229,6 +229,12 @@ class Faults(TlsTestCase):
         journal = self.tmp / "journal.jsonl"
         self.submit(server.url, "--journal", journal)
         self.assertNoSecrets(journal.read_text(), PASSWORD, BASIC)
+        # check and endpoints read their answers through the same transfers.
+        for command in (("endpoints",), ("check",), ("check", "--output", "json")):
+            with self.subTest(command=command):
+                other = run(*command, "--url", server.url, "--user", USER, env=ENV, timeout=60)
+                self.assertIn("Basic ****", other.all)
+                self.assertNoSecrets(other.all, PASSWORD, BASIC)
 
     # --- no connection: nothing was sent ------------------------------------------------------
 
