@@ -308,10 +308,7 @@ void Transfer::read_tls_version() {
 // was refused, or its id is above the last one a GOAWAY said the server would process.
 int Transfer::on_request_start() {
     if (++request_starts_ > 1) {
-        const bool refused =
-            h2_.refused_fresh || (h2_.stream_id > 0 && h2_.goaway_last_stream >= 0 &&
-                                  h2_.stream_id > h2_.goaway_last_stream);
-        if (!refused)
+        if (!h2_.refused())
             return CURL_PREREQFUNC_ABORT;
         ++exchange_.refused_streams;
         h2_ = Http2Notes{};
@@ -465,9 +462,11 @@ HttpExchange Transfer::finish(CURLcode code) {
         return std::move(exchange);
     }
     // The pre-request callback runs once the connection is ready, just before the request
-    // leaves; without it nothing of the order can have gone out.
-    exchange.reach =
-        request_starts_ == 0 ? HttpExchange::Reach::not_sent : HttpExchange::Reach::maybe_sent;
+    // leaves; without it nothing of the order can have gone out. Nor did it when the server
+    // refused the last start too — libcurl gives up after five ("Connection died, tried 5
+    // times"): the SP processed none of them, and the order may be sent again.
+    exchange.reach = request_starts_ == 0 || h2_.refused() ? HttpExchange::Reach::not_sent
+                                                           : HttpExchange::Reach::maybe_sent;
     exchange.curl_code = code;
     if (request_starts_ > 1 && code == CURLE_ABORTED_BY_CALLBACK) {
         exchange.curl_error = "the connection was lost after the request was sent, before "
