@@ -18,6 +18,9 @@ struct RetryPolicy {
 // True only for: nothing sent (DNS, connection refused, TLS handshake), 429, 503.
 bool may_retry(const HttpExchange& exchange);
 
+// About 30 years is already "never": a longer Retry-After is read as this, not overflowed.
+inline constexpr std::chrono::seconds retry_after_never{1'000'000'000};
+
 // Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3); a date in the past means now;
 // negative or unparsable → nullopt.
 std::optional<std::chrono::milliseconds>

@@ -37,16 +37,19 @@ using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
 std::string retry_words(const Verdict& verdict, milliseconds retry_after, bool refused_wait,
                         int attempts) {
     const std::string when = format_date_time(*verdict.not_before);
-    const long long wait = ceil<seconds>(retry_after).count();
+    // A wait read as "never" was longer still: its number would understate it.
+    const std::string wait = retry_after >= retry_after_never
+                                 ? std::string("more than 30 years")
+                                 : fmt::format("{} s", ceil<seconds>(retry_after).count());
     // The advice for 429 and 503 has already said that the SP did not process the order.
     if (refused_wait) {
-        return fmt::format(" The SP asks to wait {} s (Retry-After), longer than --max-retry-wait "
+        return fmt::format(" The SP asks to wait {} (Retry-After), longer than --max-retry-wait "
                            "allows, so the order was not sent again: send it not before {}.",
                            wait, when);
     }
     const std::string gave_up =
         attempts > 1 ? fmt::format(" Gave up after {} attempts.", attempts) : std::string();
-    return fmt::format("{} The SP asks to wait {} s (Retry-After): send the order again not "
+    return fmt::format("{} The SP asks to wait {} (Retry-After): send the order again not "
                        "before {}.",
                        gave_up, wait, when);
 }

@@ -384,6 +384,26 @@ constexpr CurlCause not_sent_causes[] = {
     {CURLE_LOGIN_DENIED, "The credentials were refused: check --user and the password."},
 };
 
+// A certificate that failed verification for a reason other than an unknown issuer: giving a
+// CA would not help, so the advice names the real problem (libcurl's and OpenSSL's words).
+struct VerificationCause {
+    std::string_view needle;
+    std::string_view words;
+};
+
+constexpr VerificationCause verification_causes[] = {
+    {"certificate has expired",
+     "The SP's TLS certificate has expired (or this computer's clock is wrong): the SP must renew "
+     "it."},
+    {"certificate is not yet valid",
+     "The SP's TLS certificate is not valid yet (or this computer's clock is wrong)."},
+    {"target host name",
+     "The SP's TLS certificate is not for the host name in --url: check --url (it must be a name "
+     "the certificate is for)."},
+    {"common name from peer certificate",
+     "The SP's TLS certificate names no host: it is not for the host in --url."},
+};
+
 Verdict not_sent(const Reading& reading, Verdict verdict) {
     const HttpExchange& exchange = reading.exchange;
     verdict.outcome = Outcome::no_connection;
@@ -391,6 +411,13 @@ Verdict not_sent(const Reading& reading, Verdict verdict) {
     for (const CurlCause& row : not_sent_causes) {
         if (row.code == exchange.curl_code)
             words = row.words;
+    }
+    if (exchange.curl_code == CURLE_PEER_FAILED_VERIFICATION) {
+        const std::string error = lower(exchange.curl_error);
+        for (const VerificationCause& row : verification_causes) {
+            if (error.find(row.needle) != std::string::npos)
+                words = row.words;
+        }
     }
     verdict.cause = reading.shown(exchange.curl_error, 300);
     verdict.explanation =
@@ -406,12 +433,19 @@ Verdict maybe_sent(const Reading& reading, Verdict verdict) {
     // DESIGN §4: an answer cut short is no answer, whatever status it began with.
     verdict.http_status = 0;
     const bool begun = exchange.http_status > 0;
-    std::string what = exchange.curl_code == CURLE_OPERATION_TIMEDOUT
-                           ? "No complete answer came from the SP in time (--timeout)"
-                       : begun ? "The connection was lost in the middle of the SP's answer"
-                               : "The connection was lost before the SP's answer came";
+    const bool timed_out = exchange.curl_code == CURLE_OPERATION_TIMEDOUT;
+    // Bytes came back, but not HTTP (no status line, a status of more than three digits) or
+    // not in an encoding that can be undone: nothing was lost, the answer was broken.
+    const bool unreadable = exchange.curl_code == CURLE_UNSUPPORTED_PROTOCOL ||
+                            exchange.curl_code == CURLE_WEIRD_SERVER_REPLY ||
+                            exchange.curl_code == CURLE_BAD_CONTENT_ENCODING;
+    std::string what = timed_out    ? "No complete answer came from the SP in time (--timeout)"
+                       : unreadable ? "The SP's answer could not be read as HTTP"
+                       : begun      ? "The connection was lost in the middle of the SP's answer"
+                                    : "The connection was lost before the SP's answer came";
     if (begun)
-        what += fmt::format(", which had begun {}", status_line(exchange.http_status));
+        what += fmt::format("{} had begun {}", timed_out || unreadable ? "; the answer" : ", which",
+                            status_line(exchange.http_status));
     verdict.explanation = fmt::format(
         "{}{}. The order may have reached the SP and been processed; check with the SP before "
         "sending it again.",

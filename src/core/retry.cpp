@@ -24,8 +24,7 @@ constexpr int hopeless_codes[] = {
     CURLE_UNKNOWN_OPTION,
 };
 
-// About 30 years is already "never": saturate there instead of overflowing.
-constexpr seconds never{1'000'000'000};
+constexpr seconds never = retry_after_never;
 
 // RFC 9110 §5.6.7's three date forms, and what else libcurl reads (its parser is lenient, as
 // §5.6.7 asks of recipients); nullopt when it cannot read the text as a date.

@@ -56,6 +56,13 @@ long number_after(std::string_view text, std::string_view key) {
     return error == std::errc() ? value : -1;
 }
 
+// Every `secret` in `text` replaced by "****".
+void hide(std::string& text, std::string_view secret) {
+    for (std::size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + 4))
+        text.replace(at, secret.size(), "****");
+}
+
 void collect(std::string& shown, std::size_t& total, std::string_view data) {
     const std::size_t room = total < trace_body_limit ? trace_body_limit - total : 0;
     shown.append(data.substr(0, room));
@@ -89,8 +96,10 @@ void init_curl_once() {
 
 TransferSetup::TransferSetup(ConnectionOptions connection, Redactor redactor)
     : options(std::move(connection)), secrets(std::move(redactor)) {
-    if (!options.user.empty())
-        secrets.add_secret(base64(options.user + ":" + options.password));
+    if (!options.user.empty()) {
+        credentials = base64(options.user + ":" + options.password);
+        secrets.add_secret(credentials);
+    }
 }
 
 Transfer::Transfer(const TransferSetup& setup) : setup_(setup) {
@@ -299,10 +308,7 @@ void Transfer::read_tls_version() {
 // was refused, or its id is above the last one a GOAWAY said the server would process.
 int Transfer::on_request_start() {
     if (++request_starts_ > 1) {
-        const bool refused =
-            h2_.refused_fresh || (h2_.stream_id > 0 && h2_.goaway_last_stream >= 0 &&
-                                  h2_.stream_id > h2_.goaway_last_stream);
-        if (!refused)
+        if (!h2_.refused())
             return CURL_PREREQFUNC_ABORT;
         ++exchange_.refused_streams;
         h2_ = Http2Notes{};
@@ -428,6 +434,18 @@ HttpExchange Transfer::finish(CURLcode code) {
     curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &total_time);
     exchange.elapsed = std::chrono::milliseconds(static_cast<long long>(total_time * 1000.0));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr); // the list is freed with the next arm()
+    if (!setup_.credentials.empty()) {
+        // The answer can quote the request — an error page that echoes the Authorization
+        // header: the credentials are gone from it before anything reads or shows it
+        // (DESIGN §2). (The password itself is the redactors' to hide where text is shown.)
+        hide(exchange.body, setup_.credentials);
+        hide(exchange.content_type, setup_.credentials);
+        hide(exchange.location, setup_.credentials);
+        if (exchange.retry_after)
+            hide(*exchange.retry_after, setup_.credentials);
+        for (auto& header : exchange.headers)
+            hide(header.second, setup_.credentials);
+    }
 
     // DESIGN §4, §5: answered only when the status line, every header and the whole body
     // arrived; whether the SP may have the order decides everything that follows.
@@ -444,9 +462,11 @@ HttpExchange Transfer::finish(CURLcode code) {
         return std::move(exchange);
     }
     // The pre-request callback runs once the connection is ready, just before the request
-    // leaves; without it nothing of the order can have gone out.
-    exchange.reach =
-        request_starts_ == 0 ? HttpExchange::Reach::not_sent : HttpExchange::Reach::maybe_sent;
+    // leaves; without it nothing of the order can have gone out. Nor did it when the server
+    // refused the last start too — libcurl gives up after five ("Connection died, tried 5
+    // times"): the SP processed none of them, and the order may be sent again.
+    exchange.reach = request_starts_ == 0 || h2_.refused() ? HttpExchange::Reach::not_sent
+                                                           : HttpExchange::Reach::maybe_sent;
     exchange.curl_code = code;
     if (request_starts_ > 1 && code == CURLE_ABORTED_BY_CALLBACK) {
         exchange.curl_error = "the connection was lost after the request was sent, before "

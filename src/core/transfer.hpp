@@ -18,6 +18,7 @@ struct TransferSetup {
     ConnectionOptions options;
     Redactor
         secrets; // the credentials (and their base64), hidden whatever the order's redactor says
+    std::string credentials; // base64 of user:password as the Authorization header carries it
     // Read libcurl's info lines even without a trace: the batch engine learns HTTP/2 stream ids
     // and GOAWAYs from them (refused streams may be sent again, DESIGN §5).
     bool watch_info = false;
@@ -32,6 +33,13 @@ struct Http2Notes {
     long stream_id = -1;          // "Using Stream ID: N"
     long goaway_last_stream = -1; // "recveived GOAWAY, error=E, last_stream=N" (libcurl's spelling)
     bool refused_fresh = false;   // "REFUSED_STREAM, retrying a fresh connect"
+
+    // The server said that it did not process the stream (DESIGN §5): it refused it, or the
+    // stream's id is above the last one a GOAWAY said it would process.
+    bool refused() const {
+        return refused_fresh ||
+               (stream_id > 0 && goaway_last_stream >= 0 && stream_id > goaway_last_stream);
+    }
 };
 
 class Transfer {
