@@ -226,16 +226,19 @@ ConfigResult read_config_file(const std::string& path) {
     }
     std::ostringstream text;
     text << in.rdbuf();
+    result = parse_config_file(text.str(), path);
+    struct stat info {};
+    if (result.config && ::stat(path.c_str(), &info) == 0) {
+        result.config->readable_by_others = (info.st_mode & 077) != 0;
+    }
+    return result;
+}
 
+ConfigResult parse_config_file(std::string_view text, const std::string& path) {
+    ConfigResult result;
     ConfigFile config;
     config.path = path;
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0) {
-        config.readable_by_others = (info.st_mode & 077) != 0;
-    }
-
-    const std::string content = text.str();
-    toml::parse_result parsed = toml::parse(content, path);
+    toml::parse_result parsed = toml::parse(text, path);
     if (!parsed) {
         const toml::parse_error& error = parsed.error();
         result.error = fmt::format("{}: {}", position(path, error.source()), error.description());
