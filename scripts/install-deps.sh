@@ -9,6 +9,8 @@ packages=(
   libssl-dev openssl curl python3 libxml2-utils
   # HTTP/2 in the e2e tests (nginx in front of onorder-mock-sp, nghttp) and bench/batch.sh
   nginx nghttp2-client wrk time
+  # libFuzzer (fuzz/run.sh, the fuzz preset: clang with its runtime; llvm for llvm-symbolizer)
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()
