@@ -46,23 +46,45 @@ void check_order(const onorder::OrderText& text, bool strict) {
     (void)redactor.redact(body);
 }
 
+bool same_order(const onorder::OrderText& a, const onorder::OrderText& b) {
+    return a.index == b.index && a.line == b.line && a.column == b.column && a.text == b.text &&
+           a.problem.has_value() == b.problem.has_value() &&
+           (!a.problem ||
+            (a.problem->message == b.problem->message && a.problem->rule == b.problem->rule));
+}
+
 } // namespace
 
 // The first byte chooses how the rest is read: bit 0 NDJSON (else a document or an array, as
-// the bytes say), bit 1 strict validation with extra required fields.
+// the bytes say), bit 1 strict validation with extra required fields, bits 2-7 the size of the
+// reads the bytes arrive in (0: all at once), so that orders, lines, strings and the byte order
+// mark are cut across reads as a pipe cuts them.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0)
         return 0;
     onorder::ReaderOptions options;
     options.force_ndjson = (data[0] & 1) != 0;
     const bool strict = (data[0] & 2) != 0;
-    std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-    onorder::OpenResult opened = onorder::open_orders_text(std::move(bytes), "fuzz", options);
-    if (!opened.reader)
+    const std::size_t piece = data[0] >> 2;
+    const std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
+    onorder::OpenResult opened = onorder::open_orders_text(bytes, "fuzz", options, piece);
+    // The same bytes at once: how they were cut into reads changes nothing of the orders.
+    onorder::OpenResult whole = onorder::open_orders_text(bytes, "fuzz", options);
+    if (!opened.reader || !whole.reader) {
+        if (static_cast<bool>(opened.reader) != static_cast<bool>(whole.reader))
+            std::abort();
         return 0;
+    }
+    if (opened.reader->framing() != whole.reader->framing())
+        std::abort();
     while (auto text = opened.reader->next()) {
+        const auto same = whole.reader->next();
+        if (!same || !same_order(*text, *same))
+            std::abort();
         if (!text->problem)
             check_order(*text, strict);
     }
+    if (whole.reader->next())
+        std::abort();
     return 0;
 }

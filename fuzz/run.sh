@@ -16,7 +16,7 @@ harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(orders response journal config endpoints)
 
 # Inputs longer than this teach little and make every execution slower.
-declare -A max_len=([orders]=16384 [response]=8192 [journal]=16384 [config]=4096 [endpoints]=8192)
+declare -A max_len=([orders]=4096 [response]=8192 [journal]=16384 [config]=4096 [endpoints]=8192)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)"

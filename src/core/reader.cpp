@@ -75,10 +75,11 @@ class Input {
     Input(std::string source, FileDescriptor fd, int copy_to = -1)
         : source_(std::move(source)), fd_(std::move(fd)), buffer_(new char[buffer_size]),
           copy_to_(copy_to) {}
-    // Bytes in memory, read through the same buffer as a file's.
-    Input(std::string source, std::string bytes)
+    // Bytes in memory, read through the same buffer as a file's, at most `piece` bytes a read
+    // (0: as many as fit).
+    Input(std::string source, std::string bytes, std::size_t piece)
         : source_(std::move(source)), fd_(-1, false), buffer_(new char[buffer_size]),
-          bytes_(std::move(bytes)), from_memory_(true) {}
+          bytes_(std::move(bytes)), piece_(piece), from_memory_(true) {}
 
     // False at the end of the input or after a read error; keeps the captured bytes.
     bool fill() {
@@ -181,7 +182,8 @@ class Input {
     ssize_t read_some(char* into, std::size_t room) {
         if (!from_memory_)
             return ::read(fd_.get(), into, room);
-        const std::size_t got = std::min(room, bytes_.size() - bytes_read_);
+        const std::size_t got =
+            std::min({room, bytes_.size() - bytes_read_, piece_ == 0 ? room : piece_});
         std::memcpy(into, bytes_.data() + bytes_read_, got);
         bytes_read_ += got;
         return static_cast<ssize_t>(got);
@@ -212,6 +214,7 @@ class Input {
     int copy_to_ = -1;
     std::string bytes_; // the source, when it is in memory
     std::size_t bytes_read_ = 0;
+    std::size_t piece_ = 0;
     bool from_memory_ = false;
     std::uint64_t reads_ = 0;
     std::size_t pos_ = 0;
@@ -669,8 +672,8 @@ OpenResult open_orders_at(int fd, const std::string& source, const ReaderOptions
 }
 
 OpenResult open_orders_text(std::string bytes, const std::string& source,
-                            const ReaderOptions& options) {
-    return start_reading(Input(source, std::move(bytes)), options);
+                            const ReaderOptions& options, std::size_t piece) {
+    return start_reading(Input(source, std::move(bytes), piece), options);
 }
 
 } // namespace onorder
