@@ -12,6 +12,8 @@ packages=(
   # The Debian package and the installed files (tests/e2e/test_install.py): cpack -G DEB, lintian,
   # groff's man page warnings, and the bash and zsh completions
   dpkg-dev lintian groff-base man-db bash-completion zsh binutils
+  # libFuzzer (fuzz/run.sh, the fuzz preset: clang with its runtime; llvm for llvm-symbolizer)
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()

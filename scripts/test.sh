@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds onorder and runs every test: the release build, then the sanitizer (ASan+UBSan) build.
 # ONORDER_SKIP_ASAN=1 skips the second pass. Sources must match .clang-format; warnings are errors.
+# Last, every libFuzzer harness runs for ONORDER_FUZZ_SECONDS (20) each; ONORDER_SKIP_FUZZ=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,3 +20,8 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done
+
+if [ "${ONORDER_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzz =="
+  bash fuzz/run.sh "${ONORDER_FUZZ_SECONDS:-20}"
+fi

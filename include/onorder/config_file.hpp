@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace onorder {
@@ -33,6 +34,9 @@ struct ConfigResult {
 };
 
 ConfigResult read_config_file(const std::string& path);
+
+// The same over a config file's bytes; `path` names it in messages (readable_by_others is false).
+ConfigResult parse_config_file(std::string_view text, const std::string& path);
 
 // The keys a config file may hold; anything else is an error naming the nearest key.
 const std::vector<std::string>& config_keys();

@@ -69,6 +69,12 @@ struct HttpExchange {
 // 301/302/303 for a GET.
 bool followable(const HttpExchange& exchange, bool is_post);
 
+// One line of an answer's head as it arrives (a status line, a header, or the blank line that
+// ends the head), noted in `exchange`: a status line starts a new response (after a 1xx), a
+// header is kept, Content-Type, Retry-After and Location also apart. True for the blank line:
+// every header arrived. The status code itself is libcurl's to read.
+bool note_header_line(HttpExchange& exchange, std::string_view raw);
+
 struct HttpRequest; // request.hpp
 
 class HttpClient {

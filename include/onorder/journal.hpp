@@ -54,6 +54,49 @@ class SettledTable {
     std::optional<Entry> zero_;
 };
 
+// The records of a journal's bytes, read in pieces of any size (Journal::open reads a file
+// through it). Counts how the bytes end: a last line without its newline is a record written
+// whole before a crash, or a torn one that is cut off.
+class JournalReader {
+  public:
+    // `name` names the journal in problems.
+    explicit JournalReader(std::string name) : name_(std::move(name)) {}
+
+    // The next bytes. False once a line is not a journal record (a JSON object): problem() says
+    // why, and the journal must not be used.
+    bool feed(std::string_view bytes);
+
+    // What the bytes' end means, once all were fed.
+    enum class Tail : std::uint8_t {
+        none,   // they end with a newline (or there are none)
+        record, // a whole record without its newline: taken; the newline is to be written
+        torn,   // the last line was cut off: to be removed, keeping whole_bytes()
+    };
+    Tail finish();
+
+    const SettledTable& recorded() const { return recorded_; }
+    SettledTable take_recorded() { return std::move(recorded_); }
+    std::size_t records_read() const { return records_read_; }
+    std::size_t lines() const { return line_number_; }
+    const std::string& problem() const { return problem_; }
+    // Bytes up to and including the last newline.
+    std::uint64_t whole_bytes() const { return whole_bytes_; }
+    // Bytes after it (the torn line's, for a notice).
+    std::size_t pending_bytes() const { return pending_.size(); }
+
+  private:
+    bool take(std::string_view line);
+
+    std::string name_;
+    SettledTable recorded_;
+    std::size_t records_read_ = 0;
+    std::size_t line_number_ = 0;
+    std::uint64_t whole_bytes_ = 0;
+    std::uint64_t fed_bytes_ = 0;
+    std::string pending_; // the line being assembled
+    std::string problem_;
+};
+
 class Journal {
   public:
     // Opens `path` (created 0600), takes its lock and reads what earlier runs recorded. Null

@@ -68,6 +68,11 @@ OpenResult open_orders(const std::string& path, const ReaderOptions& options);
 // names it in orders and messages (its name also decides NDJSON framing).
 OpenResult open_orders_at(int fd, const std::string& source, const ReaderOptions& options);
 
+// The same over bytes in memory, framed exactly as a file's; `copy_to` is not used. `piece`
+// cuts them into reads of at most that many bytes, as a pipe may deliver them (0: no cutting).
+OpenResult open_orders_text(std::string bytes, const std::string& source,
+                            const ReaderOptions& options, std::size_t piece = 0);
+
 // Parses one order's bytes. On failure `document` is null and `problem` has rule "json" (syntax,
 // with line and column within the source), or "type" is not decided here — the validator does.
 struct ParsedOrder {

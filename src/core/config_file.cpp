@@ -196,46 +196,94 @@ std::optional<ConfigValue> typed_value(const KeyRule& rule, const toml::node& no
     return std::nullopt;
 }
 
-} // namespace
+// toml++ 3.3's is_non_ascii_horizontal_whitespace() reaches __builtin_unreachable() — undefined
+// behaviour — for most code points of three ranges (U+00A1–U+0499, U+2CEE–U+30E7 and
+// U+FBD6–U+FEFE, 'é' among them) when it meets one where whitespace may stand: a stray 'é = 1',
+// or in a multi-line string after a line-ending backslash. Such a file is parsed with each of
+// those code points moved, one to one, to the private use area (U+E000–U+EBFF), where the check
+// is defined, and what comes out is moved back. A file holding both kinds is refused.
+struct Moved {
+    char32_t first; // of the range toml++ cannot look at
+    char32_t last;
+    char32_t to; // where `first` goes
+};
+constexpr Moved moved_ranges[] = {
+    {0xA1, 0x499, 0xE000}, {0x2CEE, 0x30E7, 0xE400}, {0xFBD6, 0xFEFE, 0xE800}};
+constexpr char32_t moved_first = 0xE000;
+constexpr char32_t moved_last = 0xEBFF;
 
-const std::vector<std::string>& config_keys() {
-    static const std::vector<std::string> keys = [] {
-        std::vector<std::string> out;
-        for (const KeyRule& rule : key_rules) {
-            out.emplace_back(rule.key);
-        }
-        return out;
-    }();
-    return keys;
-}
-
-std::string ConfigFile::where(const std::string& key) const {
-    const auto found = values.find(key);
-    if (found == values.end()) {
-        return path;
+// The UTF-8 sequence at `at` of 2 or 3 bytes, well formed: its code point and length.
+std::optional<std::pair<char32_t, std::size_t>> code_point_at(std::string_view text,
+                                                              std::size_t at) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+    const auto continuation = [&](std::size_t i) {
+        return at + i < text.size() && (byte(i) & 0xC0) == 0x80;
+    };
+    if ((byte(0) & 0xE0) == 0xC0 && byte(0) >= 0xC2 && continuation(1))
+        return std::pair{static_cast<char32_t>(((byte(0) & 0x1F) << 6) | (byte(1) & 0x3F)),
+                         std::size_t{2}};
+    if ((byte(0) & 0xF0) == 0xE0 && continuation(1) && continuation(2)) {
+        const char32_t c = ((byte(0) & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
+        if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF))
+            return std::pair{c, std::size_t{3}};
     }
-    return fmt::format("{}:{}:{}", path, found->second.line, found->second.column);
+    return std::nullopt;
 }
 
-ConfigResult read_config_file(const std::string& path) {
+void append_utf8(std::string& out, char32_t c) {
+    if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+    } else {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    }
+    out += static_cast<char>(0x80 | (c & 0x3F));
+}
+
+// `text` with every code point of one range moved to the other by `move`; nullopt when none is.
+template <typename Move>
+std::optional<std::string> move_code_points(std::string_view text, Move move) {
+    std::optional<std::string> out;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto point =
+            static_cast<unsigned char>(text[at]) >= 0xC2 ? code_point_at(text, at) : std::nullopt;
+        const std::optional<char32_t> moved = point ? move(point->first) : std::nullopt;
+        if (moved && !out)
+            out.emplace(text.substr(0, at));
+        const std::size_t length = point ? point->second : 1;
+        if (moved)
+            append_utf8(*out, *moved);
+        else if (out)
+            out->append(text.substr(at, length));
+        at += length;
+    }
+    return out;
+}
+
+std::optional<char32_t> moved_away(char32_t c) {
+    for (const Moved& range : moved_ranges)
+        if (c >= range.first && c <= range.last)
+            return range.to + (c - range.first);
+    return std::nullopt;
+}
+
+std::optional<char32_t> moved_back(char32_t c) {
+    for (const Moved& range : moved_ranges)
+        if (c >= range.to && c <= range.to + (range.last - range.first))
+            return range.first + (c - range.to);
+    return std::nullopt;
+}
+
+void move_back(std::string& text) {
+    if (auto back = move_code_points(text, moved_back))
+        text = std::move(*back);
+}
+
+ConfigResult parse_toml(std::string_view text, const std::string& path) {
     ConfigResult result;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        result.error = fmt::format("{}: cannot read config file: {}", path, std::strerror(errno));
-        return result;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-
     ConfigFile config;
     config.path = path;
-    struct stat info {};
-    if (::stat(path.c_str(), &info) == 0) {
-        config.readable_by_others = (info.st_mode & 077) != 0;
-    }
-
-    const std::string content = text.str();
-    toml::parse_result parsed = toml::parse(content, path);
+    toml::parse_result parsed = toml::parse(text, path);
     if (!parsed) {
         const toml::parse_error& error = parsed.error();
         result.error = fmt::format("{}: {}", position(path, error.source()), error.description());
@@ -273,6 +321,70 @@ ConfigResult read_config_file(const std::string& path) {
         config.values[key] = std::move(*value);
     }
     result.config = std::move(config);
+    return result;
+}
+
+} // namespace
+
+const std::vector<std::string>& config_keys() {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out;
+        for (const KeyRule& rule : key_rules) {
+            out.emplace_back(rule.key);
+        }
+        return out;
+    }();
+    return keys;
+}
+
+std::string ConfigFile::where(const std::string& key) const {
+    const auto found = values.find(key);
+    if (found == values.end()) {
+        return path;
+    }
+    return fmt::format("{}:{}:{}", path, found->second.line, found->second.column);
+}
+
+ConfigResult read_config_file(const std::string& path) {
+    ConfigResult result;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        result.error = fmt::format("{}: cannot read config file: {}", path, std::strerror(errno));
+        return result;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    result = parse_config_file(text.str(), path);
+    struct stat info {};
+    if (result.config && ::stat(path.c_str(), &info) == 0) {
+        result.config->readable_by_others = (info.st_mode & 077) != 0;
+    }
+    return result;
+}
+
+ConfigResult parse_config_file(std::string_view text, const std::string& path) {
+    std::optional<std::string> moved = move_code_points(text, moved_away);
+    if (!moved)
+        return parse_toml(text, path);
+    if (move_code_points(text, [](char32_t c) {
+            return c >= moved_first && c <= moved_last ? std::optional(c) : std::nullopt;
+        })) {
+        ConfigResult result;
+        result.error = fmt::format("{}: characters of the private use area (U+E000-U+EBFF) cannot "
+                                   "be read in a file that also holds U+00A1-U+0499, "
+                                   "U+2CEE-U+30E7 or U+FBD6-U+FEFE",
+                                   path);
+        return result;
+    }
+    ConfigResult result = parse_toml(*moved, path);
+    move_back(result.error);
+    if (result.config) {
+        for (auto& [key, value] : result.config->values) {
+            move_back(value.text);
+            for (std::string& item : value.items)
+                move_back(item);
+        }
+    }
     return result;
 }
 

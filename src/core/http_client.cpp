@@ -1,3 +1,4 @@
+#include <onorder/helpers.hpp>
 #include <onorder/http_client.hpp>
 #include <onorder/request.hpp>
 #include <onorder/url.hpp>
@@ -19,6 +20,31 @@ bool followable(const HttpExchange& exchange, bool is_post) {
     if (status == 307 || status == 308)
         return true;
     return !is_post && (status == 301 || status == 302 || status == 303);
+}
+
+bool note_header_line(HttpExchange& exchange, std::string_view raw) {
+    if (raw == "\r\n" || raw == "\n")
+        return true;
+    const std::string_view line = trim(raw);
+    if (line.substr(0, 5) == "HTTP/") {
+        // A new response (after a 1xx): only the final one's headers count.
+        exchange.content_type.clear();
+        exchange.retry_after.reset();
+        exchange.location.clear();
+        exchange.headers.clear();
+    } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
+        const std::string_view name = trim(line.substr(0, colon));
+        std::string value(trim(line.substr(colon + 1)));
+        if (iequals(name, "Content-Type")) {
+            exchange.content_type = value;
+        } else if (iequals(name, "Retry-After")) {
+            exchange.retry_after = value;
+        } else if (iequals(name, "Location")) {
+            exchange.location = value;
+        }
+        exchange.headers.emplace_back(name, std::move(value));
+    }
+    return false;
 }
 
 struct HttpClient::Impl {

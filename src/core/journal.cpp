@@ -168,48 +168,81 @@ Journal::~Journal() {
         ::close(fd_);
 }
 
-bool Journal::read_existing(std::string& problem, std::vector<std::string>& notices) {
-    std::string pending; // the line being assembled
-    std::size_t line_number = 0;
-    off_t offset = 0;     // of the next byte read
-    off_t line_start = 0; // of `pending`
-    char buffer[64 * 1024];
-    const auto take = [&](std::string_view line) {
-        ++line_number;
-        if (trim(line).empty())
-            return true;
-        const nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
-        if (record.is_discarded() || !record.is_object()) {
-            problem = fmt::format("journal {} line {}: not a journal record (JSON object); "
-                                  "nothing was sent. Move the file aside to start afresh.",
-                                  path_, line_number);
-            return false;
-        }
-        ++records_read_;
-        const auto event = record.find("event");
-        const auto fp = record.find("fp");
-        if (event == record.end() || fp == record.end() || !event->is_string() || !fp->is_string())
-            return true; // a run record, or one from a later version
-        const std::optional<std::uint64_t> fingerprint = parse_fingerprint(fp->get<std::string>());
-        if (!fingerprint)
-            return true;
-        if (*event == "sent") {
-            recorded_.set(*fingerprint, {Settled::in_doubt, Outcome::unknown});
-        } else if (*event == "outcome") {
-            const auto state = record.find("state");
-            const auto outcome = record.find("outcome");
-            std::optional<Settled> settled;
-            if (state != record.end() && state->is_string())
-                settled = settled_named(state->get<std::string>());
-            std::optional<Outcome> named;
-            if (outcome != record.end() && outcome->is_string())
-                named = outcome_named(outcome->get<std::string>());
-            // A record this version cannot read is doubt, never a licence to send again.
-            recorded_.set(*fingerprint,
-                          {settled.value_or(Settled::unknown), named.value_or(Outcome::unknown)});
-        }
+bool JournalReader::take(std::string_view line) {
+    ++line_number_;
+    if (trim(line).empty())
         return true;
-    };
+    const nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) {
+        problem_ = fmt::format("journal {} line {}: not a journal record (JSON object); "
+                               "nothing was sent. Move the file aside to start afresh.",
+                               name_, line_number_);
+        return false;
+    }
+    ++records_read_;
+    const auto event = record.find("event");
+    const auto fp = record.find("fp");
+    if (event == record.end() || fp == record.end() || !event->is_string() || !fp->is_string())
+        return true; // a run record, or one from a later version
+    const std::optional<std::uint64_t> fingerprint = parse_fingerprint(fp->get<std::string>());
+    if (!fingerprint)
+        return true;
+    if (*event == "sent") {
+        recorded_.set(*fingerprint, {Settled::in_doubt, Outcome::unknown});
+    } else if (*event == "outcome") {
+        const auto state = record.find("state");
+        const auto outcome = record.find("outcome");
+        std::optional<Settled> settled;
+        if (state != record.end() && state->is_string())
+            settled = settled_named(state->get<std::string>());
+        std::optional<Outcome> named;
+        if (outcome != record.end() && outcome->is_string())
+            named = outcome_named(outcome->get<std::string>());
+        // A record this version cannot read is doubt, never a licence to send again.
+        recorded_.set(*fingerprint,
+                      {settled.value_or(Settled::unknown), named.value_or(Outcome::unknown)});
+    }
+    return true;
+}
+
+bool JournalReader::feed(std::string_view bytes) {
+    if (!problem_.empty())
+        return false;
+    fed_bytes_ += bytes.size();
+    while (!bytes.empty()) {
+        const std::size_t end = bytes.find('\n');
+        if (end == std::string_view::npos) {
+            pending_.append(bytes);
+            break;
+        }
+        pending_.append(bytes.substr(0, end));
+        bytes.remove_prefix(end + 1);
+        if (!take(pending_))
+            return false;
+        pending_.clear();
+        whole_bytes_ = fed_bytes_ - bytes.size();
+    }
+    return true;
+}
+
+JournalReader::Tail JournalReader::finish() {
+    if (pending_.empty() || !problem_.empty())
+        return Tail::none;
+    // A last line without its newline: the run that wrote it died in the middle. Whole
+    // records are written with one write(), so only a crash of the machine tears one; a
+    // torn sent record never preceded its request, a torn outcome leaves the order in doubt.
+    const nlohmann::json record = nlohmann::json::parse(pending_, nullptr, false);
+    if (!record.is_discarded() && record.is_object()) {
+        take(pending_);
+        return Tail::record;
+    }
+    return Tail::torn;
+}
+
+bool Journal::read_existing(std::string& problem, std::vector<std::string>& notices) {
+    JournalReader reader(path_);
+    off_t offset = 0; // of the next byte read
+    char buffer[64 * 1024];
     while (true) {
         const ssize_t got = ::pread(fd_, buffer, sizeof buffer, offset);
         if (got < 0) {
@@ -220,46 +253,35 @@ bool Journal::read_existing(std::string& problem, std::vector<std::string>& noti
         }
         if (got == 0)
             break;
-        std::string_view chunk(buffer, static_cast<std::size_t>(got));
         offset += got;
-        while (!chunk.empty()) {
-            const std::size_t end = chunk.find('\n');
-            if (end == std::string_view::npos) {
-                pending.append(chunk);
-                break;
-            }
-            pending.append(chunk.substr(0, end));
-            chunk.remove_prefix(end + 1);
-            if (!take(pending))
-                return false;
-            pending.clear();
-            line_start = offset - static_cast<off_t>(chunk.size());
+        if (!reader.feed(std::string_view(buffer, static_cast<std::size_t>(got)))) {
+            problem = reader.problem();
+            return false;
         }
     }
-    if (!pending.empty()) {
-        // A last line without its newline: the run that wrote it died in the middle. Whole
-        // records are written with one write(), so only a crash of the machine tears one; a
-        // torn sent record never preceded its request, a torn outcome leaves the order in doubt.
-        const nlohmann::json record = nlohmann::json::parse(pending, nullptr, false);
-        if (!record.is_discarded() && record.is_object()) {
-            if (!take(pending) || !write_all(fd_, "\n")) {
-                problem = problem.empty() ? fmt::format("journal {}: cannot write it: {}", path_,
-                                                        std::strerror(errno))
-                                          : problem;
-                return false;
-            }
-        } else {
-            notices.push_back(fmt::format(
-                "journal {}: its last line was cut off (a crash while it was written) and is "
-                "removed: {} bytes after line {}",
-                path_, pending.size(), line_number));
-            if (::ftruncate(fd_, line_start) != 0) {
-                problem = fmt::format("journal {}: cannot remove its cut-off last line: {}", path_,
-                                      std::strerror(errno));
-                return false;
-            }
+    switch (reader.finish()) {
+    case JournalReader::Tail::none:
+        break;
+    case JournalReader::Tail::record:
+        if (!write_all(fd_, "\n")) {
+            problem = fmt::format("journal {}: cannot write it: {}", path_, std::strerror(errno));
+            return false;
         }
+        break;
+    case JournalReader::Tail::torn:
+        notices.push_back(fmt::format(
+            "journal {}: its last line was cut off (a crash while it was written) and is "
+            "removed: {} bytes after line {}",
+            path_, reader.pending_bytes(), reader.lines()));
+        if (::ftruncate(fd_, static_cast<off_t>(reader.whole_bytes())) != 0) {
+            problem = fmt::format("journal {}: cannot remove its cut-off last line: {}", path_,
+                                  std::strerror(errno));
+            return false;
+        }
+        break;
     }
+    records_read_ = reader.records_read();
+    recorded_ = reader.take_recorded();
     return true;
 }
 

@@ -75,6 +75,11 @@ class Input {
     Input(std::string source, FileDescriptor fd, int copy_to = -1)
         : source_(std::move(source)), fd_(std::move(fd)), buffer_(new char[buffer_size]),
           copy_to_(copy_to) {}
+    // Bytes in memory, read through the same buffer as a file's, at most `piece` bytes a read
+    // (0: as many as fit).
+    Input(std::string source, std::string bytes, std::size_t piece)
+        : source_(std::move(source)), fd_(-1, false), buffer_(new char[buffer_size]),
+          bytes_(std::move(bytes)), piece_(piece), from_memory_(true) {}
 
     // False at the end of the input or after a read error; keeps the captured bytes.
     bool fill() {
@@ -88,7 +93,7 @@ class Input {
         offset_ += end_;
         pos_ = end_ = 0;
         while (!at_end_) {
-            const ssize_t got = ::read(fd_.get(), buffer_.get(), buffer_size);
+            const ssize_t got = read_some(buffer_.get(), buffer_size);
             if (got > 0) {
                 end_ = static_cast<std::size_t>(got);
                 ++reads_;
@@ -118,7 +123,7 @@ class Input {
     void skip_byte_order_mark() {
         constexpr std::string_view mark = "\xEF\xBB\xBF";
         while (fill() && end_ < mark.size() && !at_end_) {
-            const ssize_t got = ::read(fd_.get(), buffer_.get() + end_, buffer_size - end_);
+            const ssize_t got = read_some(buffer_.get() + end_, buffer_size - end_);
             if (got > 0) {
                 const std::size_t from = end_;
                 end_ += static_cast<std::size_t>(got);
@@ -174,6 +179,16 @@ class Input {
     void skip_to(std::size_t pos) { pos_ = pos; }
 
   private:
+    ssize_t read_some(char* into, std::size_t room) {
+        if (!from_memory_)
+            return ::read(fd_.get(), into, room);
+        const std::size_t got =
+            std::min({room, bytes_.size() - bytes_read_, piece_ == 0 ? room : piece_});
+        std::memcpy(into, bytes_.data() + bytes_read_, got);
+        bytes_read_ += got;
+        return static_cast<ssize_t>(got);
+    }
+
     // Every byte read also goes to copy_to_ (a spool the source is read from again later).
     bool copy(std::size_t from, std::size_t to) {
         while (copy_to_ >= 0 && from < to) {
@@ -197,6 +212,10 @@ class Input {
     FileDescriptor fd_;
     std::unique_ptr<char[]> buffer_;
     int copy_to_ = -1;
+    std::string bytes_; // the source, when it is in memory
+    std::size_t bytes_read_ = 0;
+    std::size_t piece_ = 0;
+    bool from_memory_ = false;
     std::uint64_t reads_ = 0;
     std::size_t pos_ = 0;
     std::size_t end_ = 0;
@@ -220,10 +239,7 @@ OrderText empty_source(const std::string& source) {
 // copied twice.
 class NdjsonReader final : public OrderReader {
   public:
-    NdjsonReader(std::string source, FileDescriptor fd, int copy_to)
-        : in_(std::move(source), std::move(fd), copy_to) {
-        in_.skip_byte_order_mark();
-    }
+    explicit NdjsonReader(Input in) : in_(std::move(in)) { in_.skip_byte_order_mark(); }
 
     std::optional<OrderText> next() override {
         while (!done_) {
@@ -342,8 +358,7 @@ class NdjsonReader final : public OrderReader {
 // well enough to cut the source into orders, leaving the grammar to the parser.
 class ScanningReader final : public OrderReader {
   public:
-    ScanningReader(std::string source, FileDescriptor fd, int copy_to)
-        : in_(std::move(source), std::move(fd), copy_to) {
+    explicit ScanningReader(Input in) : in_(std::move(in)) {
         in_.skip_byte_order_mark();
         in_.skip_blanks();
         if (in_.peek() == '[') {
@@ -609,6 +624,8 @@ bool is_ndjson_source(const std::string& path, const ReaderOptions& options) {
 
 namespace {
 
+OpenResult start_reading(Input in, const ReaderOptions& options);
+
 OpenResult make_reader(FileDescriptor fd, const std::string& source, const ReaderOptions& options) {
     const auto fail = [&](const char* reason) {
         return OpenResult{nullptr, SourceError{source, fmt::format("cannot read {}: {}",
@@ -621,11 +638,15 @@ OpenResult make_reader(FileDescriptor fd, const std::string& source, const Reade
     if (S_ISDIR(status.st_mode)) {
         return fail(std::strerror(EISDIR));
     }
+    return start_reading(Input(source, std::move(fd), options.copy_to), options);
+}
+
+OpenResult start_reading(Input in, const ReaderOptions& options) {
     std::unique_ptr<OrderReader> reader;
-    if (is_ndjson_source(source, options)) {
-        reader = std::make_unique<NdjsonReader>(source, std::move(fd), options.copy_to);
+    if (is_ndjson_source(in.source(), options)) {
+        reader = std::make_unique<NdjsonReader>(std::move(in));
     } else {
-        reader = std::make_unique<ScanningReader>(source, std::move(fd), options.copy_to);
+        reader = std::make_unique<ScanningReader>(std::move(in));
     }
     if (auto error = reader->error()) {
         return OpenResult{nullptr, std::move(error)};
@@ -648,6 +669,11 @@ OpenResult open_orders(const std::string& path, const ReaderOptions& options) {
 
 OpenResult open_orders_at(int fd, const std::string& source, const ReaderOptions& options) {
     return make_reader(FileDescriptor(fd, false), source, options);
+}
+
+OpenResult open_orders_text(std::string bytes, const std::string& source,
+                            const ReaderOptions& options, std::size_t piece) {
+    return start_reading(Input(source, std::move(bytes), piece), options);
 }
 
 } // namespace onorder

@@ -11,7 +11,9 @@ std::size_t typo_distance(std::string_view a, std::string_view b) {
     if (a.size() > max_length || b.size() > max_length) {
         return max_length;
     }
-    std::array<std::array<std::size_t, max_length + 1>, max_length + 1> d{};
+    // Not cleared: every cell read below was written first (an order of many unknown fields asks
+    // for thousands of distances, and clearing 34 KiB each time was most of validating it).
+    std::array<std::array<std::size_t, max_length + 1>, max_length + 1> d;
     for (std::size_t i = 0; i <= a.size(); ++i) {
         d[i][0] = i;
     }
@@ -32,7 +34,11 @@ std::size_t typo_distance(std::string_view a, std::string_view b) {
 }
 
 bool close_enough(std::string_view typed, std::string_view known) {
-    return typo_distance(typed, known) <= (known.size() >= 6 ? 2 : 1);
+    const std::size_t most = known.size() >= 6 ? 2 : 1;
+    // The distance is at least the difference in length.
+    if (typed.size() > known.size() + most || known.size() > typed.size() + most)
+        return false;
+    return typo_distance(typed, known) <= most;
 }
 
 std::optional<std::string> nearest(std::string_view typed, std::span<const std::string> known) {

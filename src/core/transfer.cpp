@@ -260,31 +260,14 @@ std::size_t Transfer::on_body(std::string_view data) {
 }
 
 std::size_t Transfer::on_header(std::string_view raw) {
-    const std::string_view line = trim(raw);
     try {
-        if (raw == "\r\n" || raw == "\n") {
+        if (note_header_line(exchange_, raw)) {
             // libcurl reports success when the connection closes in the middle of the headers;
             // only the blank line that ends them says that they all arrived (RFC 9112 §2.1).
             headers_complete_ = true;
             read_tls_version();
-        } else if (line.substr(0, 5) == "HTTP/") {
-            // A new response (after a 1xx): only the final one's headers count.
-            headers_complete_ = false;
-            exchange_.content_type.clear();
-            exchange_.retry_after.reset();
-            exchange_.location.clear();
-            exchange_.headers.clear();
-        } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
-            const std::string_view name = trim(line.substr(0, colon));
-            const std::string value(trim(line.substr(colon + 1)));
-            exchange_.headers.emplace_back(name, value);
-            if (iequals(name, "Content-Type")) {
-                exchange_.content_type = value;
-            } else if (iequals(name, "Retry-After")) {
-                exchange_.retry_after = value;
-            } else if (iequals(name, "Location")) {
-                exchange_.location = value;
-            }
+        } else if (trim(raw).substr(0, 5) == "HTTP/") {
+            headers_complete_ = false; // a new response (after a 1xx)
         }
     } catch (...) {
         return 0;
