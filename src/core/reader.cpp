@@ -261,11 +261,14 @@ class NdjsonReader final : public OrderReader {
             const char* stop = in_.data() + in_.end();
             if (checked_read_ != in_.reads()) {
                 checked_read_ = in_.reads();
-                if (std::memchr(begin, '\0', stop - begin) != nullptr) {
-                    return binary_data(begin, stop);
-                }
+                nul_ = static_cast<const char*>(std::memchr(begin, '\0', stop - begin));
             }
             const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', stop - begin));
+            // The lines before a NUL are orders like any other, wherever the reads were cut;
+            // the line that holds it ends the source.
+            if (nul_ != nullptr && (newline == nullptr || newline > nul_)) {
+                return binary_data(begin, stop);
+            }
             if (newline == nullptr) {
                 in_.skip_to(in_.end());
                 if (skipping_) {
@@ -352,6 +355,7 @@ class NdjsonReader final : public OrderReader {
     bool seen_order_ = false;
     bool done_ = false;
     std::uint64_t checked_read_ = 0; // the read whose bytes were searched for a NUL
+    const char* nul_ = nullptr;      // the first NUL of that read, if it holds one
 };
 
 // Single values (one after another) and arrays: a byte scanner that knows strings and brackets
