@@ -4,6 +4,7 @@
 #include "config_source.hpp"
 #include "terminal.hpp"
 
+#include <onorder/helpers.hpp>
 #include <onorder/outcome.hpp>
 #include <onorder/redact.hpp>
 #include <onorder/url.hpp>
@@ -12,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -85,10 +85,7 @@ void add_secrets(Redactor& redactor, std::string_view key, const std::string& va
 std::string key_of(std::string_view variable) {
     if (variable.rfind("ONORDER_", 0) != 0)
         return "proxy";
-    std::string key(variable.substr(8));
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return key;
+    return lower(variable.substr(8));
 }
 
 std::string mode_of(const std::string& path) {
