@@ -14,6 +14,12 @@ bool is_id(std::string_view value);
 // The length of the valid UTF-8 sequence that `bytes` starts with, or 0 when it is not one.
 std::size_t utf8_sequence_length(std::string_view bytes);
 
+// The code point of the valid UTF-8 sequence of `length` bytes that `sequence` starts with.
+char32_t utf8_code_point(std::string_view sequence, std::size_t length);
+
+// Appends the UTF-8 form of a code point (at most U+10FFFF, not a surrogate).
+void append_utf8(std::string& out, char32_t code_point);
+
 // Number of Unicode code points, or nullopt when the bytes are not valid UTF-8
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
 std::optional<std::size_t> utf8_length(std::string_view value);

@@ -1,4 +1,5 @@
 #include <onorder/config_file.hpp>
+#include <onorder/formats.hpp>
 #include <onorder/suggest.hpp>
 
 #include <algorithm>
@@ -197,81 +198,55 @@ std::optional<ConfigValue> typed_value(const KeyRule& rule, const toml::node& no
 }
 
 // toml++ 3.3's is_non_ascii_horizontal_whitespace() reaches __builtin_unreachable() — undefined
-// behaviour — for most code points of three ranges (U+00A1–U+0499, U+2CEE–U+30E7 and
-// U+FBD6–U+FEFE, 'é' among them) when it meets one where whitespace may stand: a stray 'é = 1',
-// or in a multi-line string after a line-ending backslash. Such a file is parsed with each of
-// those code points moved, one to one, to the private use area (U+E000–U+EBFF), where the check
-// is defined, and what comes out is moved back. A file holding both kinds is refused.
-struct Moved {
-    char32_t first; // of the range toml++ cannot look at
-    char32_t last;
-    char32_t to; // where `first` goes
-};
-constexpr Moved moved_ranges[] = {
-    {0xA1, 0x499, 0xE000}, {0x2CEE, 0x30E7, 0xE400}, {0xFBD6, 0xFEFE, 0xE800}};
-constexpr char32_t moved_first = 0xE000;
-constexpr char32_t moved_last = 0xEBFF;
+// behaviour — for thousands of code points between U+00A1 and U+FEFE ('é' among them) when it
+// meets one where whitespace may stand: a stray 'é = 1', or in a multi-line string after a
+// line-ending backslash. Its answer is defined only for the whitespace it knows and above U+FEFF.
+// So toml++ is never asked about the others: every code point from U+00A1 to U+FEFE that is not
+// TOML whitespace is parsed moved, one to one, to the supplementary private use area (U+F00A1-
+// U+FFEFE), above that range, and what comes out is moved back. A file that already holds code
+// points of that area is refused.
+constexpr char32_t moved_first = 0xA1;
+constexpr char32_t moved_last = 0xFEFE;
+constexpr char32_t moved_by = 0xF0000;
 
-// The UTF-8 sequence at `at` of 2 or 3 bytes, well formed: its code point and length.
-std::optional<std::pair<char32_t, std::size_t>> code_point_at(std::string_view text,
-                                                              std::size_t at) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-    const auto continuation = [&](std::size_t i) {
-        return at + i < text.size() && (byte(i) & 0xC0) == 0x80;
-    };
-    if ((byte(0) & 0xE0) == 0xC0 && byte(0) >= 0xC2 && continuation(1))
-        return std::pair{static_cast<char32_t>(((byte(0) & 0x1F) << 6) | (byte(1) & 0x3F)),
-                         std::size_t{2}};
-    if ((byte(0) & 0xF0) == 0xE0 && continuation(1) && continuation(2)) {
-        const char32_t c = ((byte(0) & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
-        if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF))
-            return std::pair{c, std::size_t{3}};
-    }
-    return std::nullopt;
+// The whitespace toml++ tells apart itself, in the moved range (U+00A0, U+0085 and U+FEFF lie
+// outside it).
+bool toml_whitespace(char32_t c) {
+    return c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200B) ||
+           (c >= 0x2028 && c <= 0x2029) || c == 0x202F || (c >= 0x205F && c <= 0x2060) ||
+           c == 0x3000;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-    } else {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    }
-    out += static_cast<char>(0x80 | (c & 0x3F));
+bool moved_range(char32_t c) {
+    return c >= moved_first && c <= moved_last && !toml_whitespace(c);
 }
 
-// `text` with every code point of one range moved to the other by `move`; nullopt when none is.
+std::optional<char32_t> moved_away(char32_t c) {
+    return moved_range(c) ? std::optional(c + moved_by) : std::nullopt;
+}
+
+std::optional<char32_t> moved_back(char32_t c) {
+    return c > moved_by && moved_range(c - moved_by) ? std::optional(c - moved_by) : std::nullopt;
+}
+
+// `text` with every code point `move` gives a place moved there; nullopt when none is.
 template <typename Move>
 std::optional<std::string> move_code_points(std::string_view text, Move move) {
     std::optional<std::string> out;
     for (std::size_t at = 0; at < text.size();) {
-        const auto point =
-            static_cast<unsigned char>(text[at]) >= 0xC2 ? code_point_at(text, at) : std::nullopt;
-        const std::optional<char32_t> moved = point ? move(point->first) : std::nullopt;
+        const std::string_view rest = text.substr(at);
+        const std::size_t length = std::max<std::size_t>(formats::utf8_sequence_length(rest), 1);
+        const std::optional<char32_t> moved =
+            length > 1 ? move(formats::utf8_code_point(rest, length)) : std::nullopt;
         if (moved && !out)
             out.emplace(text.substr(0, at));
-        const std::size_t length = point ? point->second : 1;
         if (moved)
-            append_utf8(*out, *moved);
+            formats::append_utf8(*out, *moved);
         else if (out)
-            out->append(text.substr(at, length));
+            out->append(rest.substr(0, length));
         at += length;
     }
     return out;
-}
-
-std::optional<char32_t> moved_away(char32_t c) {
-    for (const Moved& range : moved_ranges)
-        if (c >= range.first && c <= range.last)
-            return range.to + (c - range.first);
-    return std::nullopt;
-}
-
-std::optional<char32_t> moved_back(char32_t c) {
-    for (const Moved& range : moved_ranges)
-        if (c >= range.to && c <= range.to + (range.last - range.first))
-            return range.first + (c - range.to);
-    return std::nullopt;
 }
 
 void move_back(std::string& text) {
@@ -366,13 +341,13 @@ ConfigResult parse_config_file(std::string_view text, const std::string& path) {
     std::optional<std::string> moved = move_code_points(text, moved_away);
     if (!moved)
         return parse_toml(text, path);
-    if (move_code_points(text, [](char32_t c) {
-            return c >= moved_first && c <= moved_last ? std::optional(c) : std::nullopt;
-        })) {
+    // Where they would be moved back too: the area itself, or an escape of it (\U000F….).
+    if (move_code_points(text, moved_back) || text.find("\\U000F") != std::string_view::npos ||
+        text.find("\\U000f") != std::string_view::npos) {
         ConfigResult result;
-        result.error = fmt::format("{}: characters of the private use area (U+E000-U+EBFF) cannot "
-                                   "be read in a file that also holds U+00A1-U+0499, "
-                                   "U+2CEE-U+30E7 or U+FBD6-U+FEFE",
+        result.error = fmt::format("{}: characters of the supplementary private use area "
+                                   "(U+F00A1-U+FFEFE) cannot be read in a file that also holds "
+                                   "other characters from U+00A1 to U+FEFE",
                                    path);
         return result;
     }

@@ -42,24 +42,6 @@ std::size_t utf8_length(const char* at, const char* end) {
     return formats::utf8_sequence_length(std::string_view(at, static_cast<std::size_t>(end - at)));
 }
 
-void append_utf8(std::string& out, std::uint32_t code_point) {
-    if (code_point < 0x80) {
-        out.push_back(static_cast<char>(code_point));
-    } else if (code_point < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    } else if (code_point < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-    }
-}
-
 class Parser {
   public:
     explicit Parser(std::string_view text)
@@ -257,7 +239,7 @@ class Parser {
             }
             code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
         }
-        append_utf8(out, code_point);
+        formats::append_utf8(out, code_point);
         return true;
     }
 

@@ -6,15 +6,6 @@ namespace onorder {
 
 namespace {
 
-// The code point of a valid UTF-8 sequence of `length` bytes.
-char32_t decode(std::string_view sequence, std::size_t length) {
-    const auto lead = static_cast<unsigned char>(sequence[0]);
-    char32_t point = length == 1 ? lead : lead & (0x7F >> length);
-    for (std::size_t i = 1; i < length; ++i)
-        point = (point << 6) | (static_cast<unsigned char>(sequence[i]) & 0x3F);
-    return point;
-}
-
 // Terminal escapes and bidi reordering from a hostile SP must not reach the operator's screen.
 bool hidden(char32_t point) {
     return point < 0x20 || (point >= 0x7F && point < 0xA0) ||
@@ -39,7 +30,7 @@ std::string printable(std::string_view text, std::size_t max_chars) {
             ++count;
             continue;
         }
-        const char32_t point = decode(text, length);
+        const char32_t point = formats::utf8_code_point(text, length);
         if (point == '\n' || point == '\r' || point == '\t')
             result += ' ';
         else if (hidden(point)) {

@@ -1,4 +1,5 @@
 #include <onorder/config_file.hpp>
+#include <onorder/formats.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -155,4 +156,58 @@ TEST_CASE("config: the sample config reads") {
     const auto result = onorder::read_config_file(samples + "/samples/config.toml");
     REQUIRE_MESSAGE(result.config, result.error);
     CHECK(result.config->values.at("user").text == "acme");
+}
+
+// toml++ 3.3 asks an undefined whitespace check of most code points from U+00A1 to U+FEFE when
+// it meets one where whitespace may stand; the sanitizer build aborts on the first it reaches.
+// Every code point of the Basic Multilingual Plane, and one in 61 above it, in each place.
+TEST_CASE("config: any character, wherever it stands, reads as TOML says") {
+    const auto whitespace = [](char32_t c) { // as toml++ counts it
+        return c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200B) ||
+               c == 0x202F || c == 0x205F || c == 0x2060 || c == 0x3000 || c == 0xFEFF;
+    };
+    std::size_t checked = 0;
+    for (char32_t c = 0x80; c <= 0x10FFFF; c += c < 0x10000 ? 1 : 61) {
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        std::string ch;
+        onorder::formats::append_utf8(ch, c);
+        CAPTURE(static_cast<unsigned>(c));
+        // Inside a string, the character is the value's, as written.
+        const auto in_string = onorder::parse_config_file("password = \"" + ch + "\"\n", "f");
+        if (c >= 0xA0) {
+            REQUIRE_MESSAGE(in_string.config, in_string.error);
+            CHECK(in_string.config->values.at("password").text == ch);
+        }
+        // After a line-ending backslash whitespace is trimmed; anything else starts the value.
+        const auto trimmed = onorder::parse_config_file("url = \"\"\"\\\n" + ch + "x\"\"\"\n", "f");
+        if (c >= 0xA0 && trimmed.config) {
+            const std::string& text = trimmed.config->values.at("url").text;
+            CHECK((text == ch + "x" || (whitespace(c) && text == "x")));
+        }
+        // Where a key or the end of a line must stand, it is an error naming the character
+        // as written, or (for whitespace toml++ knows) no error.
+        for (const std::string& text :
+             {ch + "url = \"x\"\n", "url = \"x\" " + ch + "\n", "url " + ch + "= \"x\"\n"}) {
+            const auto result = onorder::parse_config_file(text, "f");
+            if (!result.config && c >= 0xA0 && !whitespace(c))
+                CHECK(result.error.find(ch) != std::string::npos);
+        }
+        ++checked;
+    }
+    CHECK(checked > 60000);
+}
+
+TEST_CASE("config: characters of the supplementary private use area with others") {
+    // Alone they read as they are.
+    const auto alone = onorder::parse_config_file("password = \"\xf3\xb0\x82\xa1\"\n", "f");
+    REQUIRE_MESSAGE(alone.config, alone.error);
+    CHECK(alone.config->values.at("password").text == "\xf3\xb0\x82\xa1");
+    // With a character that is parsed moved there, they could not be told apart.
+    for (const std::string text :
+         {"password = \"\xf3\xb0\x82\xa1 \xc3\xa9\"\n", "password = \"\\U000F00E9 \xc3\xa9\"\n"}) {
+        const auto both = onorder::parse_config_file(text, "f");
+        CHECK_FALSE(both.config);
+        CHECK(both.error.find("private use area") != std::string::npos);
+    }
 }
