@@ -9,6 +9,9 @@ packages=(
   libssl-dev openssl curl python3 libxml2-utils
   # HTTP/2 in the e2e tests (nginx in front of onorder-mock-sp, nghttp) and bench/batch.sh
   nginx nghttp2-client wrk time
+  # HTTP/2 streams refused or reset on a connection in use (tests/e2e/h2front.py, run by Debian's
+  # python3)
+  python3-h2
   # The Debian package and the installed files (tests/e2e/test_install.py): cpack -G DEB, lintian,
   # groff's man page warnings, and the bash and zsh completions
   dpkg-dev lintian groff-base man-db bash-completion zsh binutils

@@ -525,6 +525,8 @@ struct Batch::Impl {
         detail::Transfer* transfer = flight.transfer;
         curl_multi_remove_handle(multi.get(), transfer->handle());
         flight.last = transfer->finish(code);
+        // HTTP/2 streams the SP refused, which libcurl started again within the attempt.
+        counts.requests += static_cast<std::size_t>(flight.last.refused_streams);
         flight.answered_at = system_clock::now();
         flight.transfer = nullptr;
         idle.push_back(transfer);

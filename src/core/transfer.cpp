@@ -291,7 +291,7 @@ void Transfer::read_tls_version() {
 // was refused, or its id is above the last one a GOAWAY said the server would process.
 int Transfer::on_request_start() {
     if (++request_starts_ > 1) {
-        if (!h2_.refused())
+        if (!h2_.refused() && !refused_silently())
             return CURL_PREREQFUNC_ABORT;
         ++exchange_.refused_streams;
         h2_ = Http2Notes{};
@@ -302,6 +302,25 @@ int Transfer::on_request_start() {
     if (request_starts_ == 1 && (setup_.watch_info || setup_.options.trace))
         setup_.in_flight.push_back(this); // only those that hear libcurl's info lines
     return CURL_PREREQFUNC_OK;
+}
+
+// libcurl 7.88 says nothing when a server refuses a stream on a connection it reused: it sends
+// the request again as it does when a reused connection died ("Connection died, retrying a
+// fresh connect"). But in 7.88 every other way to that retry on HTTP/2 reports an error first
+// (failf, which fills the error buffer: "Failed receiving HTTP2 data", "OpenSSL SSL_read: …",
+// "Send failure: …"); only http2_handle_stream_close's REFUSED_STREAM branch is silent. So an
+// HTTP/2 stream sent again with no error reported was refused. Later libcurl says so itself
+// ("HTTP/2 stream N refused by server"); for them nothing is inferred.
+bool Transfer::refused_silently() const {
+    static const bool libcurl_7_88 = [] {
+        const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+        return info != nullptr && (info->version_num >> 8) == 0x0758;
+    }();
+    if (!libcurl_7_88 || h2_.stream_id <= 0)
+        return false;
+    const std::string_view reported(error_buffer_.data());
+    // Giving up after five refusals is the one error a run of silent refusals ends with.
+    return reported.empty() || reported == "Connection died, tried 5 times before giving up";
 }
 
 void Transfer::on_debug(curl_infotype type, std::string_view text) {
@@ -317,8 +336,10 @@ void Transfer::on_debug(curl_infotype type, std::string_view text) {
                 const void* connection = connection_key(easy_.get());
                 for (Transfer* other : setup_.in_flight) // this one included
                     other->goaway_heard(connection, last);
-            } else if (text.substr(0, 15) == "REFUSED_STREAM,") {
-                h2_.refused_fresh = true;
+            } else if (text.substr(0, 15) == "REFUSED_STREAM," ||
+                       (text.substr(0, 14) == "HTTP/2 stream " &&
+                        text.find(" refused by server") != std::string_view::npos)) {
+                h2_.refused_said = true;
             }
         }
         if (!setup_.options.trace)
@@ -448,8 +469,9 @@ HttpExchange Transfer::finish(CURLcode code) {
     // leaves; without it nothing of the order can have gone out. Nor did it when the server
     // refused the last start too — libcurl gives up after five ("Connection died, tried 5
     // times"): the SP processed none of them, and the order may be sent again.
-    exchange.reach = request_starts_ == 0 || h2_.refused() ? HttpExchange::Reach::not_sent
-                                                           : HttpExchange::Reach::maybe_sent;
+    const bool refused = h2_.refused() || (request_starts_ > 1 && refused_silently());
+    exchange.reach = request_starts_ == 0 || refused ? HttpExchange::Reach::not_sent
+                                                     : HttpExchange::Reach::maybe_sent;
     exchange.curl_code = code;
     if (request_starts_ > 1 && code == CURLE_ABORTED_BY_CALLBACK) {
         exchange.curl_error = "the connection was lost after the request was sent, before "

@@ -32,12 +32,14 @@ struct TransferSetup {
 struct Http2Notes {
     long stream_id = -1;          // "Using Stream ID: N"
     long goaway_last_stream = -1; // "recveived GOAWAY, error=E, last_stream=N" (libcurl's spelling)
-    bool refused_fresh = false;   // "REFUSED_STREAM, retrying a fresh connect"
+    // "REFUSED_STREAM, retrying a fresh connect", or (libcurl 8.19 on) "HTTP/2 stream N refused
+    // by server, try again on a new connection"
+    bool refused_said = false;
 
     // The server said that it did not process the stream (DESIGN §5): it refused it, or the
     // stream's id is above the last one a GOAWAY said it would process.
     bool refused() const {
-        return refused_fresh ||
+        return refused_said ||
                (stream_id > 0 && goaway_last_stream >= 0 && stream_id > goaway_last_stream);
     }
 };
@@ -72,6 +74,7 @@ class Transfer {
   private:
     void require(CURLcode code, std::string_view option);
     void read_tls_version();
+    bool refused_silently() const;
     void configure();
     void configure_auth();
     void configure_tls();

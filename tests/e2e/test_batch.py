@@ -295,7 +295,7 @@ class Batch(TestCase):
         path = self.write("orders.ndjson", ndjson(orders(20)))
         result = run("submit", "--url", mock.url, "--user", USER, "--output", "json", path,
                      env={"ONORDER_PASSWORD": "wrong"})
-        self.assertExit(result, 5)
+        self.assertExit(result, 8)
         self.assertEqual(mock.received()["total"], 1, "one request, then the batch stops")
         outcomes = [l["outcome"] for l in result.json_lines()]
         self.assertEqual(outcomes, ["auth"] + ["not_sent"] * 19)
@@ -437,3 +437,61 @@ class Http2Batch(TlsTestCase):
         unknown = [l for l in lines if l["outcome"] == "unknown"]
         self.assertEqual(unknown, [], result.err[-3000:])
         self.assertExit(result, 0)
+
+
+class RefusedStreams(TlsTestCase):
+    """HTTP/2 streams refused on a connection already in use, and failures after the SP processed
+    a stream: h2front.py (Debian's python3-h2) in front of onorder-mock-sp."""
+
+    def through_front(self, count, *front_args, parallel=8):
+        mock = MockSP("--user", USER, "--password", PASSWORD, "-q").__enter__()
+        self.addCleanup(mock.__exit__, None, None, None)
+        front = subprocess.Popen(
+            ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "h2front.py"),
+             "--upstream", mock.url, "--cert", str(self.certs.server_cert),
+             "--key", str(self.certs.server_key), *map(str, front_args)],
+            stdout=subprocess.PIPE, text=True)
+        line = front.stdout.readline()
+        self.assertTrue(line.startswith("listening on "), line)
+        url = line.split("listening on ", 1)[1].strip()
+        path = self.write("orders.ndjson", ndjson(orders(count)))
+        result = run("submit", "--url", url, "--user", USER, "--cacert", self.certs.ca,
+                     "--parallel", parallel, "--output", "json", "-v", path, env=ENV, timeout=300)
+        front.terminate()
+        said = front.communicate(timeout=10)[0].split()
+        events = list(zip(said[0::2], said[1::2]))
+        return mock.received()["processed_by_fingerprint"], result, events
+
+    def test_streams_refused_on_a_connection_in_use_are_sent_again_and_placed_once(self):
+        counts, result, events = self.through_front(40, "--refuse-every", 3)
+        lines = result.json_lines()
+        self.assertGreaterEqual(sum(1 for kind, _ in events if kind == "refused"), 5, events)
+        # libcurl says nothing of the refusal on a connection it reused: it starts the stream
+        # again as if the connection had died. onorder lets it, as nothing was processed.
+        self.assertIn("Connection died, retrying a fresh connect", result.err)
+        self.assertEqual([l for l in lines if l["outcome"] != "accepted"], [], result.err[-3000:])
+        self.assertEqual(len(lines), 40)
+        self.assertEqual(len(counts), 40)
+        self.assertEqual(set(counts.values()), {1}, "no order placed twice")
+        # Each refused stream was a request of its own.
+        refused = sum(1 for kind, _ in events if kind == "refused")
+        self.assertRegex(result.err, rf"Summary: 40 orders .*, {40 + refused} requests")
+        self.assertExit(result, 0)
+
+    def assert_unknown_and_not_sent_again(self, counts, result, events, kind):
+        lines = result.json_lines()
+        self.assertEqual([k for k, _ in events], [kind], events)
+        unknown = [l for l in lines if l["outcome"] == "unknown"]
+        self.assertEqual(len(unknown), 1, result.err[-3000:])
+        self.assertEqual(len(counts), 12, "the SP processed every order")
+        self.assertEqual(set(counts.values()), {1}, "the order the SP processed was not sent again")
+        self.assertEqual(sum(1 for l in lines if l["outcome"] == "accepted"), 11)
+        self.assertExit(result, 8)
+
+    def test_a_stream_reset_after_the_sp_processed_it_is_unknown(self):
+        self.assert_unknown_and_not_sent_again(
+            *self.through_front(12, "--reset-after", 2, parallel=1), "reset")
+
+    def test_a_connection_in_use_lost_after_the_sp_processed_a_stream_is_unknown(self):
+        self.assert_unknown_and_not_sent_again(
+            *self.through_front(12, "--drop-after", 2, parallel=1), "dropped")
