@@ -148,7 +148,8 @@ struct Batch::Impl {
         // so one fsync covers many and a free slot is refilled at once.
         room = parallel + (settings.journal ? std::max<std::size_t>(128, 8 * parallel) : 0);
         queue_capacity = std::max<std::size_t>(32, 2 * parallel);
-        setup.watch_info = settings.parallel > 1;
+        // Also at --parallel 1: orders one after another share a connection too.
+        setup.watch_info = true;
         detail::init_curl_once();
         multi.reset(curl_multi_init());
         if (multi)

@@ -196,6 +196,19 @@ void Transfer::configure_tls() {
 }
 
 bool Transfer::arm(const HttpRequest& request, const std::string& url, const Redactor& shown) {
+    if (restarted_ && setup_code_ == CURLE_OK) {
+        // libcurl 7.88 counts the times it started a request again on an easy handle over the
+        // handle's life, not per transfer, and gives up at the sixth: a handle that restarted
+        // one is replaced, so every order gets libcurl's five.
+        easy_.reset(curl_easy_init());
+        if (!easy_) {
+            setup_code_ = CURLE_FAILED_INIT;
+            setup_error_ = "libcurl could not be initialised";
+        } else {
+            configure();
+        }
+    }
+    restarted_ = false;
     exchange_ = HttpExchange{};
     shown_ = &shown;
     tls_version_.clear();
@@ -291,6 +304,7 @@ void Transfer::read_tls_version() {
 // was refused, or its id is above the last one a GOAWAY said the server would process.
 int Transfer::on_request_start() {
     if (++request_starts_ > 1) {
+        restarted_ = true;
         if (!h2_.refused() && !refused_silently())
             return CURL_PREREQFUNC_ABORT;
         ++exchange_.refused_streams;
@@ -311,6 +325,8 @@ int Transfer::on_request_start() {
 // "Send failure: …"); only http2_handle_stream_close's REFUSED_STREAM branch is silent. So an
 // HTTP/2 stream sent again with no error reported was refused. Later libcurl says so itself
 // ("HTTP/2 stream N refused by server"); for them nothing is inferred.
+constexpr std::string_view gave_up = "Connection died, tried 5 times before giving up";
+
 bool Transfer::refused_silently() const {
     static const bool libcurl_7_88 = [] {
         const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
@@ -320,7 +336,7 @@ bool Transfer::refused_silently() const {
         return false;
     const std::string_view reported(error_buffer_.data());
     // Giving up after five refusals is the one error a run of silent refusals ends with.
-    return reported.empty() || reported == "Connection died, tried 5 times before giving up";
+    return reported.empty() || reported == gave_up;
 }
 
 void Transfer::on_debug(curl_infotype type, std::string_view text) {
@@ -336,6 +352,8 @@ void Transfer::on_debug(curl_infotype type, std::string_view text) {
                 const void* connection = connection_key(easy_.get());
                 for (Transfer* other : setup_.in_flight) // this one included
                     other->goaway_heard(connection, last);
+            } else if (text.substr(0, 15) == "Connection died") {
+                restarted_ = true; // retrying, or giving up: libcurl's count went up
             } else if (text.substr(0, 15) == "REFUSED_STREAM," ||
                        (text.substr(0, 14) == "HTTP/2 stream " &&
                         text.find(" refused by server") != std::string_view::npos)) {
@@ -469,7 +487,8 @@ HttpExchange Transfer::finish(CURLcode code) {
     // leaves; without it nothing of the order can have gone out. Nor did it when the server
     // refused the last start too — libcurl gives up after five ("Connection died, tried 5
     // times"): the SP processed none of them, and the order may be sent again.
-    const bool refused = h2_.refused() || (request_starts_ > 1 && refused_silently());
+    const bool restarted = request_starts_ > 1 || std::string_view(error_buffer_.data()) == gave_up;
+    const bool refused = h2_.refused() || (restarted && refused_silently());
     exchange.reach = request_starts_ == 0 || refused ? HttpExchange::Reach::not_sent
                                                      : HttpExchange::Reach::maybe_sent;
     exchange.curl_code = code;

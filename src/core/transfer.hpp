@@ -84,6 +84,7 @@ class Transfer {
 
     const TransferSetup& setup_;
     EasyHandle easy_;
+    bool restarted_ = false; // libcurl started a request again on this handle (or gave up)
     std::array<char, CURL_ERROR_SIZE> error_buffer_{};
     CURLcode setup_code_ = CURLE_OK; // a setting libcurl refused: every request fails with it
     std::string setup_error_;

@@ -295,7 +295,7 @@ class Batch(TestCase):
         path = self.write("orders.ndjson", ndjson(orders(20)))
         result = run("submit", "--url", mock.url, "--user", USER, "--output", "json", path,
                      env={"ONORDER_PASSWORD": "wrong"})
-        self.assertExit(result, 8)
+        self.assertExit(result, 5)
         self.assertEqual(mock.received()["total"], 1, "one request, then the batch stops")
         outcomes = [l["outcome"] for l in result.json_lines()]
         self.assertEqual(outcomes, ["auth"] + ["not_sent"] * 19)
@@ -443,7 +443,7 @@ class RefusedStreams(TlsTestCase):
     """HTTP/2 streams refused on a connection already in use, and failures after the SP processed
     a stream: h2front.py (Debian's python3-h2) in front of onorder-mock-sp."""
 
-    def through_front(self, count, *front_args, parallel=8):
+    def through_front(self, count, *front_args, parallel=8, verbose=True):
         mock = MockSP("--user", USER, "--password", PASSWORD, "-q").__enter__()
         self.addCleanup(mock.__exit__, None, None, None)
         front = subprocess.Popen(
@@ -456,7 +456,8 @@ class RefusedStreams(TlsTestCase):
         url = line.split("listening on ", 1)[1].strip()
         path = self.write("orders.ndjson", ndjson(orders(count)))
         result = run("submit", "--url", url, "--user", USER, "--cacert", self.certs.ca,
-                     "--parallel", parallel, "--output", "json", "-v", path, env=ENV, timeout=300)
+                     "--parallel", parallel, "--output", "json", *(["-v"] if verbose else []), path,
+                     env=ENV, timeout=300)
         front.terminate()
         said = front.communicate(timeout=10)[0].split()
         events = list(zip(said[0::2], said[1::2]))
@@ -476,6 +477,15 @@ class RefusedStreams(TlsTestCase):
         # Each refused stream was a request of its own.
         refused = sum(1 for kind, _ in events if kind == "refused")
         self.assertRegex(result.err, rf"Summary: 40 orders .*, {40 + refused} requests")
+        self.assertExit(result, 0)
+
+    def test_one_order_after_another_a_refused_stream_is_sent_again_without_a_trace(self):
+        counts, result, events = self.through_front(10, "--refuse-every", 2, parallel=1,
+                                                    verbose=False)
+        self.assertGreaterEqual(sum(1 for kind, _ in events if kind == "refused"), 3, events)
+        self.assertEqual([l["outcome"] for l in result.json_lines()], ["accepted"] * 10, result.err)
+        self.assertEqual(len(counts), 10)
+        self.assertEqual(set(counts.values()), {1}, "no order placed twice")
         self.assertExit(result, 0)
 
     def assert_unknown_and_not_sent_again(self, counts, result, events, kind):
