@@ -185,15 +185,21 @@ struct Batch::Impl {
     // ---- the reading thread's side ----
 
     bool put(Input input) {
+        bool was_empty = false;
         {
             std::unique_lock lock(mutex);
             not_full.wait(lock,
                           [this] { return queue.size() < queue_capacity || refuse_input.load(); });
             if (refuse_input)
                 return false;
+            was_empty = queue.empty();
             queue.push_back(std::move(input));
         }
-        wake();
+        // The loop looks at the queue before every wait, and waits with a queue it left
+        // unread only while it has no room, which a transfer, the journal or a timeout ends:
+        // only the first order into an empty queue needs to wake it.
+        if (was_empty)
+            wake();
         return true;
     }
 
