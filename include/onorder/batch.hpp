@@ -64,6 +64,9 @@ class Batch {
     std::function<void(std::string_view)> on_notice;
     // About four times a second while the batch runs (null: none).
     std::function<void(const BatchCounts&)> on_progress;
+    // At the end of each turn of the engine's loop: what the turn's results printed may be
+    // flushed together (null: nothing).
+    std::function<void()> on_turn_end;
 
     // The input's side, called on the reading thread: hands over one order, blocking while
     // the engine is full. False once the batch takes no more (stopped): stop reading.

@@ -170,8 +170,10 @@ class SubmitCommand final : public Command {
         auto* batch = new Batch(connection_.options, redactor_, settings);
         batch->on_result = [this](const BatchOrder& item, const Verdict& verdict) {
             clear_progress();
-            print_result(item.order, verdict);
+            print_result(item.order, verdict, false);
         };
+        // The results of one turn go out in one write (a line at a time on a terminal).
+        batch->on_turn_end = [] { std::fflush(stdout); };
         batch->on_source_error = [this](const SourceError& e) {
             clear_progress();
             error(e.message);
@@ -211,6 +213,7 @@ class SubmitCommand final : public Command {
             reading_done = true;
         });
         Outcome outcome = batch->run();
+        std::fflush(stdout);
         clear_progress();
         running_batch = nullptr;
         const BatchCounts& counts = batch->counts();
@@ -270,7 +273,7 @@ class SubmitCommand final : public Command {
         }
     }
 
-    void print_result(const CheckedOrder& order, const Verdict& verdict) {
+    void print_result(const CheckedOrder& order, const Verdict& verdict, bool flush = true) {
         result_ = worst(result_, verdict.outcome);
         if (json_) {
             print_json_line(stdout, verdict_json(order, verdict));
@@ -281,7 +284,8 @@ class SubmitCommand final : public Command {
                 (!order.validation.warnings.empty() || !order.changes.empty()))
                 print_problems(stdout, style_, order);
         }
-        std::fflush(stdout);
+        if (flush)
+            std::fflush(stdout);
     }
 
     int dry_run(const OrderPlan& plan, bool from_flags) {

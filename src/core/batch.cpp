@@ -697,6 +697,8 @@ struct Batch::Impl {
                 start_ready(now); // a slot freed: fill it before waiting
             }
             flush_outcomes();
+            if (owner.on_turn_end)
+                owner.on_turn_end();
             counts.in_flight = sending;
             counts.elapsed = Clock::now() - began;
             if (owner.on_progress && Clock::now() >= next_progress) {
