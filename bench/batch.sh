@@ -26,7 +26,7 @@ for tool in wrk nginx; do
 done
 ca="$out/server.pem"
 onorder="$bin/onorder"
-version=$("$onorder" --version | awk '{print $NF}')
+version=$("$onorder" --version | awk 'NR == 1 {print $NF}') # the first line: onorder VERSION
 results="$out/batch-results.tsv"
 : >"$results"
 work="$out/batch"
