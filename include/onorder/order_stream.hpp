@@ -40,7 +40,8 @@ struct CheckedOrder {
 };
 
 struct StreamVisitor {
-    std::function<void(const CheckedOrder&)> order;
+    // Each order, which the visitor may take: the stream is done with it.
+    std::function<void(CheckedOrder&)> order;
     std::function<void(const SourceError&)> source_error;
     std::function<void(const std::string& source, Framing framing)> source_opened; // may be null
 };

@@ -201,8 +201,10 @@ class SubmitCommand final : public Command {
             } else {
                 bool taken = true; // false once the batch takes no more: stop reading
                 StreamVisitor visitor;
-                visitor.order = [&](const CheckedOrder& order) {
-                    taken = taken && batch->put(BatchOrder{order, redactor_for(order)});
+                visitor.order = [&](CheckedOrder& order) {
+                    // Moved, not copied: the parsed document is most of an order's weight.
+                    Redactor redactor = redactor_for(order);
+                    taken = taken && batch->put(BatchOrder{std::move(order), std::move(redactor)});
                 };
                 visitor.source_error = [&](const SourceError& e) {
                     taken = taken && batch->put(e);

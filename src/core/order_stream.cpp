@@ -153,7 +153,7 @@ bool CheckedSources::check(const std::vector<std::string>& sources, const Stream
     bool clean = true;
     StreamVisitor problems = visitor;
     problems.source_opened = nullptr;
-    problems.order = [&](const CheckedOrder& order) {
+    problems.order = [&](CheckedOrder& order) {
         if (total_)
             ++*total_;
         if (!order.validation.valid()) {
