@@ -114,13 +114,18 @@ class Journal {
 
     // Records that must be on disk before what they announce happens (sent): queued for the
     // committer thread, which writes and fsyncs everything queued at once. Returns a ticket;
-    // the record is on disk once durable() reaches it.
-    std::uint64_t append_durable(std::string_view line);
-    std::uint64_t durable() const { return durable_.load(std::memory_order_acquire); }
-    // Records nothing waits for (outcomes): written at once, fsynced with the next commit.
+    // the records are on disk once durable() reaches it. One thread appends.
+    std::uint64_t append_durable(std::string_view lines);
+    // The ticket the next append_durable() will return.
+    std::uint64_t next_ticket() const;
+    std::uint64_t durable() const { return durable_.load(); }
+    // Records nothing waits for (outcomes): fsynced with the next commit. Written after every
+    // record appended before them, so the file keeps the order in which records were made.
     bool append(std::string_view lines);
-    // Written to after each commit, so a poll() on the other end wakes up (-1: no one).
+    // Written to when durable() reaches the ticket of the last wake_when_durable(), and when
+    // the journal fails, so a poll() on the other end wakes up (-1: no one).
     void notify_fd(int fd) { notify_fd_ = fd; }
+    void wake_when_durable(std::uint64_t ticket) { wanted_.store(ticket); }
     // Why the journal cannot be written any more ("" while it can).
     std::string failure() const;
     // Writes and fsyncs what is queued; stops the committer. False when that failed.
@@ -136,15 +141,17 @@ class Journal {
     int fd_ = -1;
     SettledTable recorded_;
     std::size_t records_read_ = 0;
-    int notify_fd_ = -1;
+    std::atomic<int> notify_fd_{-1};
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::string queued_;
     std::uint64_t queued_ticket_ = 0;
     bool closing_ = false;
+    bool writing_ = false; // the committer is writing what it took from queued_
     std::string failure_;
     std::atomic<std::uint64_t> durable_{0};
+    std::atomic<std::uint64_t> wanted_{0}; // wake_when_durable's ticket, 0 once woken
     std::thread committer_;
 };
 

@@ -134,6 +134,12 @@ struct Batch::Impl {
     bool probing = false; // after a back-off, one request at a time until one gets through
     Clock::time_point next_start{};
     std::string outcome_lines; // journal outcome records of this turn of the loop
+    // Sent records not yet handed to the journal, how many, and the ticket they will have.
+    std::string sent_lines;
+    std::size_t sent_waiting = 0;
+    std::uint64_t sent_ticket = 0;
+    std::size_t hand_over_at = 1; // sent records worth an fsync of their own
+    std::size_t ready_count = 0;  // orders ready to start, as start_ready() left them
     bool journal_failure_said = false;
     BatchCounts counts;
     Clock::time_point began = Clock::now();
@@ -147,6 +153,7 @@ struct Batch::Impl {
         // With a journal, orders wait for their sent record's fsync in a window of their own,
         // so one fsync covers many and a free slot is refilled at once.
         room = parallel + (settings.journal ? std::max<std::size_t>(128, 8 * parallel) : 0);
+        hand_over_at = std::max<std::size_t>(1, (room - parallel) / 2);
         queue_capacity = std::max<std::size_t>(32, 2 * parallel);
         // Also at --parallel 1: orders one after another share a connection too.
         setup.watch_info = true;
@@ -245,6 +252,9 @@ struct Batch::Impl {
             return;
         stopping = true;
         stop_reason = std::move(reason);
+        // Sent records still here never reach the journal: their orders are not sent.
+        sent_lines.clear();
+        sent_waiting = 0;
         // Orders not yet sent stay unsent and say why; those waiting to retry end as they stand.
         for (auto it = flights.begin(); it != flights.end();) {
             if (it->state == Flight::State::sending || it->state == Flight::State::done) {
@@ -421,12 +431,43 @@ struct Batch::Impl {
             return;
         }
         // Built by hand: two records an order, at thousands of orders a second.
-        flight.ticket = settings.journal->append_durable(
-            fmt::format(R"({{"at":"{}","attempt":{},"event":"sent","fp":"{}","order":{}}})"
-                        "\n",
-                        now_text(), flight.attempts + 1, flight.fingerprint,
-                        json_string(order_label(flight.item.order))));
+        fmt::format_to(std::back_inserter(sent_lines),
+                       R"({{"at":"{}","attempt":{},"event":"sent","fp":"{}","order":{}}})"
+                       "\n",
+                       now_text(), flight.attempts + 1, flight.fingerprint,
+                       json_string(order_label(flight.item.order)));
+        if (sent_waiting++ == 0)
+            sent_ticket = settings.journal->next_ticket();
+        flight.ticket = sent_ticket;
         flight.state = Flight::State::committing;
+    }
+
+    // Sent records reach the journal together, one fsync for many: once enough wait that an
+    // fsync is worth it, and as soon as the orders ready to start run low, so that a free slot
+    // never waits for an fsync that could have been under way.
+    void hand_over_sent() {
+        if (sent_waiting == 0 || (sent_waiting < hand_over_at &&
+                                  ready_count > static_cast<std::size_t>(settings.parallel)))
+            return;
+        (void)settings.journal->append_durable(sent_lines);
+        sent_lines.clear();
+        sent_waiting = 0;
+    }
+
+    // Before a wait: with a slot free and no order ready to start, the loop asks the journal
+    // to wake it once the next sent record is on disk. True when it is already.
+    bool journal_caught_up() {
+        if (!settings.journal || stopping || ready_count > 0 ||
+            sending >= static_cast<std::size_t>(settings.parallel))
+            return false;
+        std::uint64_t first = 0;
+        for (const Flight& flight : flights)
+            if (flight.state == Flight::State::committing && (first == 0 || flight.ticket < first))
+                first = flight.ticket;
+        if (first == 0)
+            return false;
+        settings.journal->wake_when_durable(first);
+        return settings.journal->durable() >= first;
     }
 
     // ---- the loop ----
@@ -470,6 +511,7 @@ struct Batch::Impl {
     }
 
     void start_ready(Clock::time_point now) {
+        ready_count = 0;
         if (stopping)
             return;
         const std::uint64_t durable = settings.journal ? settings.journal->durable() : 0;
@@ -478,6 +520,8 @@ struct Batch::Impl {
                 flight.state = Flight::State::ready;
             if (flight.state == Flight::State::waiting && flight.wake_at <= now)
                 queue_attempt(flight);
+            if (flight.state == Flight::State::ready)
+                ++ready_count;
         }
         if (probing) {
             // One request tests whether the SP has recovered. It is the order with the most
@@ -490,16 +534,20 @@ struct Batch::Impl {
                 if (flight.state == Flight::State::ready &&
                     (!probe || flight.attempts < probe->attempts))
                     probe = &flight;
-            if (probe)
+            if (probe) {
+                --ready_count;
                 start(*probe, now);
+            }
             return;
         }
-        for (Flight& flight : flights) {
+        for (auto it = flights.begin(); it != flights.end();) {
+            Flight& flight = *it++; // start() removes an order it could not start
             if (flight.state != Flight::State::ready)
                 continue;
             if (sending >= static_cast<std::size_t>(settings.parallel) || now < backoff_until ||
                 (settings.rate > 0 && now < next_start))
                 break;
+            --ready_count;
             start(flight, now);
         }
     }
@@ -696,6 +744,8 @@ struct Batch::Impl {
                 }
                 start_ready(now); // a slot freed: fill it before waiting
             }
+            if (settings.journal)
+                hand_over_sent();
             flush_outcomes();
             if (owner.on_turn_end)
                 owner.on_turn_end();
@@ -712,7 +762,7 @@ struct Batch::Impl {
                 std::lock_guard lock(mutex);
                 return !queue.empty() && (flights.size() < room || stopping);
             }();
-            if (more_input)
+            if (more_input || journal_caught_up())
                 continue;
             curl_waitfd extra{wake_read, CURL_WAIT_POLLIN, 0};
             const int timeout = static_cast<int>(poll_timeout(now).count());

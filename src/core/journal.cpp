@@ -285,21 +285,33 @@ bool Journal::read_existing(std::string& problem, std::vector<std::string>& noti
     return true;
 }
 
-std::uint64_t Journal::append_durable(std::string_view line) {
+std::uint64_t Journal::append_durable(std::string_view lines) {
     std::lock_guard lock(mutex_);
-    queued_.append(line);
+    queued_.append(lines);
     const std::uint64_t ticket = ++queued_ticket_;
     wake_.notify_one();
     return ticket;
 }
 
+std::uint64_t Journal::next_ticket() const {
+    std::lock_guard lock(mutex_);
+    return queued_ticket_ + 1;
+}
+
 bool Journal::append(std::string_view lines) {
     if (lines.empty())
         return true;
-    if (!failure().empty())
+    std::lock_guard lock(mutex_);
+    if (!failure_.empty())
         return false;
+    if (!queued_.empty() || writing_) {
+        // Records appended before these are not written yet: these follow them.
+        queued_.append(lines);
+        wake_.notify_one();
+        return true;
+    }
     if (!write_all(fd_, lines)) {
-        fail(fmt::format("journal {}: cannot write it: {}", path_, std::strerror(errno)));
+        failure_ = fmt::format("journal {}: cannot write it: {}", path_, std::strerror(errno));
         return false;
     }
     return true;
@@ -329,19 +341,33 @@ void Journal::commit_loop() {
             ticket = queued_ticket_;
             if (!failure_.empty())
                 return; // nothing more is written once a record could not be
+            writing_ = true;
         }
-        if (!write_all(fd_, batch)) {
-            fail(fmt::format("journal {}: cannot write it: {}", path_, std::strerror(errno)));
+        const bool written = write_all(fd_, batch);
+        const int write_errno = errno;
+        {
+            std::lock_guard lock(mutex_);
+            writing_ = false;
+        }
+        bool failed = true;
+        if (!written) {
+            fail(fmt::format("journal {}: cannot write it: {}", path_, std::strerror(write_errno)));
         } else if (::fdatasync(fd_) != 0) {
             fail(fmt::format("journal {}: cannot flush it to disk: {}", path_,
                              std::strerror(errno)));
         } else {
-            durable_.store(ticket, std::memory_order_release);
+            durable_.store(ticket);
+            failed = false;
         }
         batch.clear();
-        if (notify_fd_ >= 0) {
+        // Only the one waiting for these records is woken; the others look at durable()
+        // when they next come round.
+        std::uint64_t wanted = wanted_.load();
+        const bool reached =
+            wanted != 0 && wanted <= ticket && wanted_.compare_exchange_strong(wanted, 0);
+        if (const int fd = notify_fd_.load(); (failed || reached) && fd >= 0) {
             const char byte = 'j';
-            (void)!::write(notify_fd_, &byte, 1);
+            (void)!::write(fd, &byte, 1);
         }
     }
 }

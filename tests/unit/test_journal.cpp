@@ -9,6 +9,9 @@
 #include <string>
 #include <thread>
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -144,6 +147,73 @@ TEST_SUITE("journal") {
         // A record this version cannot read is doubt, never a licence to send again.
         CHECK(journal->recorded().find(3).settled == Settled::unknown);
         CHECK(notices.empty());
+        unlink(path.c_str());
+    }
+
+    TEST_CASE("records are written in the order they were made, a queued sent record first") {
+        // A batch that stops says "not sent" of orders whose sent records are still queued for
+        // the committer. Written the other way round, the sent record would come last and
+        // leave those orders in doubt instead of free to go again.
+        const std::string path = temp_path();
+        std::string problem;
+        std::vector<std::string> notices;
+        auto journal = Journal::open(path, problem, notices);
+        REQUIRE(journal);
+        constexpr int orders = 200;
+        for (int i = 1; i <= orders; ++i) {
+            const std::string fp = fmt::format("{:016x}", i);
+            const std::uint64_t ticket =
+                journal->append_durable(fmt::format(R"({{"event":"sent","fp":"{}"}})"
+                                                    "\n",
+                                                    fp));
+            CHECK(ticket == static_cast<std::uint64_t>(i));
+            CHECK(journal->next_ticket() == ticket + 1);
+            CHECK(journal->append(fmt::format(
+                R"({{"event":"outcome","fp":"{}","outcome":"not_sent","state":"not_processed"}})"
+                "\n",
+                fp)));
+        }
+        CHECK(journal->close());
+        journal.reset();
+        auto again = Journal::open(path, problem, notices);
+        REQUIRE(again);
+        int free_to_go = 0;
+        for (int i = 1; i <= orders; ++i)
+            free_to_go += again->recorded().find(static_cast<std::uint64_t>(i)).settled ==
+                                  Settled::not_processed
+                              ? 1
+                              : 0;
+        CHECK(free_to_go == orders);
+        unlink(path.c_str());
+    }
+
+    TEST_CASE("the committer wakes the one waiting only once its record is on disk") {
+        const std::string path = temp_path();
+        std::string problem;
+        std::vector<std::string> notices;
+        auto journal = Journal::open(path, problem, notices);
+        REQUIRE(journal);
+        int fds[2];
+        REQUIRE(pipe2(fds, O_NONBLOCK) == 0);
+        journal->notify_fd(fds[1]);
+        const std::uint64_t first = journal->append_durable(R"({"event":"sent","fp":"01"})"
+                                                            "\n");
+        while (journal->durable() < first)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const std::uint64_t second = journal->next_ticket();
+        journal->wake_when_durable(second);
+        CHECK(journal->append_durable(R"({"event":"sent","fp":"02"})"
+                                      "\n") == second);
+        pollfd wait{fds[0], POLLIN, 0};
+        CHECK(poll(&wait, 1, 30'000) == 1);
+        CHECK(journal->durable() >= second);
+        CHECK(journal->close());
+        journal->notify_fd(-1);
+        // One byte: the first commit, which nobody waited for, woke no one.
+        char bytes[4];
+        CHECK(read(fds[0], bytes, sizeof bytes) == 1);
+        close(fds[0]);
+        close(fds[1]);
         unlink(path.c_str());
     }
 
