@@ -38,7 +38,9 @@ void check_order(const onorder::OrderText& text, bool strict) {
     (void)onorder::validate_order(document, validation);
     // The fixed document is what is sent: it must serialise, and fixing it again changes nothing.
     const std::string body = document.dump();
-    (void)onorder::fingerprint(document);
+    // The fingerprint walks the document: it must hash exactly the bytes dump() writes.
+    if (onorder::fingerprint(document) != onorder::fingerprint_of_canonical(body))
+        std::abort();
     if (!changes.empty() && !onorder::fix_order(document, now).empty())
         std::abort();
     onorder::Redactor redactor;
