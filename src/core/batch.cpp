@@ -76,6 +76,7 @@ struct Flight {
     enum class State { committing, ready, sending, waiting, done };
     BatchOrder item;
     std::string fingerprint; // hex, "" when the order has none
+    std::string label;       // order_label() as a JSON string, for the journal's records
     std::uint64_t key = 0;
     State state = State::ready;
     HttpRequest request;
@@ -220,18 +221,24 @@ struct Batch::Impl {
 
     // ---- results ----
 
+    void journal_outcome(const Flight& flight, const Verdict& verdict, bool may_resend) {
+        journal_outcome(flight.item, flight.fingerprint, flight.label, verdict, may_resend);
+    }
+
+    // `label`: order_label() as a JSON string.
     void journal_outcome(const BatchOrder& item, const std::string& fingerprint,
-                         const Verdict& verdict, bool may_resend) {
+                         const std::string& label, const Verdict& verdict, bool may_resend) {
         if (!settings.journal || fingerprint.empty())
             return;
-        outcome_lines += fmt::format(R"({{"at":"{}","attempts":{},"event":"outcome","fp":"{}",)"
-                                     R"("http":{},"order":{},"outcome":"{}","state":"{}")",
-                                     now_text(), verdict.attempts, fingerprint, verdict.http_status,
-                                     json_string(order_label(item.order)), name(verdict.outcome),
-                                     settled_name(settled_for(verdict.outcome, may_resend)));
+        fmt::format_to(std::back_inserter(outcome_lines),
+                       R"({{"at":"{}","attempts":{},"event":"outcome","fp":"{}",)"
+                       R"("http":{},"order":{},"outcome":"{}","state":"{}")",
+                       now_text(), verdict.attempts, fingerprint, verdict.http_status, label,
+                       name(verdict.outcome),
+                       settled_name(settled_for(verdict.outcome, may_resend)));
         if (!verdict.status.empty())
-            outcome_lines += fmt::format(R"(,"status":{})",
-                                         json_string(item.redactor.display(verdict.status, 40)));
+            fmt::format_to(std::back_inserter(outcome_lines), R"(,"status":{})",
+                           json_string(item.redactor.display(verdict.status, 40)));
         outcome_lines += "}\n";
     }
 
@@ -284,7 +291,7 @@ struct Batch::Impl {
     void not_sent(Flight& flight, bool journalled) {
         const Verdict verdict = not_sent_verdict();
         if (journalled)
-            journal_outcome(flight.item, flight.fingerprint, verdict, true);
+            journal_outcome(flight, verdict, true);
         report(flight.item, verdict);
     }
 
@@ -308,7 +315,7 @@ struct Batch::Impl {
         if (cut_short && may_resend)
             verdict.explanation +=
                 fmt::format(" Not sent again: the batch stopped ({}).", stop_reason);
-        journal_outcome(flight.item, flight.fingerprint, verdict, may_resend);
+        journal_outcome(flight, verdict, may_resend);
         report(flight.item, verdict);
         apply_policy(verdict);
     }
@@ -346,7 +353,9 @@ struct Batch::Impl {
         BatchOrder& item = *input.order;
         if (!item.order.validation.valid()) {
             const Verdict verdict = invalid_order_verdict();
-            journal_outcome(item, input.fingerprint, verdict, false);
+            if (settings.journal)
+                journal_outcome(item, input.fingerprint, json_string(order_label(item.order)),
+                                verdict, false);
             report(item, verdict);
             apply_policy(verdict);
             return;
@@ -380,6 +389,8 @@ struct Batch::Impl {
         Flight& flight = flights.emplace_back();
         flight.item = std::move(item);
         flight.fingerprint = std::move(input.fingerprint);
+        if (settings.journal)
+            flight.label = json_string(order_label(flight.item.order));
         flight.key = key;
         flight.url = settings.url;
         flight.request = order_request(setup.options, settings.url, flight.item.order.body);
@@ -434,8 +445,7 @@ struct Batch::Impl {
         fmt::format_to(std::back_inserter(sent_lines),
                        R"({{"at":"{}","attempt":{},"event":"sent","fp":"{}","order":{}}})"
                        "\n",
-                       now_text(), flight.attempts + 1, flight.fingerprint,
-                       json_string(order_label(flight.item.order)));
+                       now_text(), flight.attempts + 1, flight.fingerprint, flight.label);
         if (sent_waiting++ == 0)
             sent_ticket = settings.journal->next_ticket();
         flight.ticket = sent_ticket;
@@ -650,7 +660,7 @@ struct Batch::Impl {
             verdict.explanation =
                 "Abandoned at the second Ctrl-C while its request was out: the SP may have the "
                 "order. Ask the SP before sending it again.";
-            journal_outcome(flight.item, flight.fingerprint, verdict, false);
+            journal_outcome(flight, verdict, false);
             report(flight.item, verdict);
         }
         flights.clear();

@@ -61,19 +61,18 @@ json random_value(std::mt19937& random, int depth) {
 
 TEST_SUITE("fingerprint") {
     TEST_CASE("it is FNV-1a over the canonical JSON, as earlier journals recorded it") {
-        const json order = {
-            {"orderType", "ACTIVATE"},
-            {"customerDetails",
-             {{"customerFirstname", "Åsa \"Q\" \\ \t\x01\x7f"},
-              {"personalIdentityNumber", "198211052380"}}},
-            {"products",
-             {{{"offeringId", "x"}, {"quantity", -3}},
-              {{"n", 18446744073709551615ULL},
-               {"b", true},
-               {"z", nullptr},
-               {"e", json::array()},
-               {"o", json::object()}}}},
-            {"emoji", "\U0001F600 ☃"}};
+        const json order = {{"orderType", "ACTIVATE"},
+                            {"customerDetails",
+                             {{"customerFirstname", "Åsa \"Q\" \\ \t\x01\x7f"},
+                              {"personalIdentityNumber", "198211052380"}}},
+                            {"products",
+                             {{{"offeringId", "x"}, {"quantity", -3}},
+                              {{"n", 18446744073709551615ULL},
+                               {"b", true},
+                               {"z", nullptr},
+                               {"e", json::array()},
+                               {"o", json::object()}}}},
+                            {"emoji", "\U0001F600 ☃"}};
         // Worked out apart from this code: Python's json.dumps(sort_keys=True,
         // separators=(",", ":"), ensure_ascii=False), then FNV-1a over its UTF-8 bytes.
         CHECK(fingerprint(order) == "a504e9a53e737ef0");
