@@ -13,7 +13,7 @@ RUNS=${RUNS:-3}
 SAMPLE=${SAMPLE:-200}             # the shell loop of curl: too slow for N, measured on a sample
 XARGS_SAMPLE=${XARGS_SAMPLE:-1000} # xargs -P 8 curl: likewise
 WRK_SECONDS=${WRK_SECONDS:-5}
-N100K=${N100K:-1}                 # also the peak RSS of onorder on 100,000 orders
+N100K=${N100K:-1}                 # also the peak RSS of onorder on 100,000 orders, with and without --journal
 RUNS100K=${RUNS100K:-1}
 PARALLEL=16
 USER_NAME=bench
@@ -222,6 +222,12 @@ if [ "$N100K" = 1 ]; then
       timed "${servers[$last]}" "$client" 100000 exit0 \
         "$onorder" submit --ndjson --parallel "$PARALLEL" --url "${urls[$last]}" --cacert "$ca" \
         --user "$USER_NAME" "$big"
+      if [ "$has_journal" = 1 ]; then
+        rm -f "$work/journal"
+        timed "${servers[$last]}" "onorder submit --parallel $PARALLEL --journal, 100,000 orders" 100000 exit0 \
+          "$onorder" submit --ndjson --parallel "$PARALLEL" --journal "$work/journal" \
+          --url "${urls[$last]}" --cacert "$ca" --user "$USER_NAME" "$big"
+      fi
     done
   else
     record "${servers[$last]}" "$client" "" "" "n/a: this binary has no --parallel"

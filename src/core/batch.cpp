@@ -393,7 +393,9 @@ struct Batch::Impl {
             flight.label = json_string(order_label(flight.item.order));
         flight.key = key;
         flight.url = settings.url;
-        flight.request = order_request(setup.options, settings.url, flight.item.order.body);
+        // The request holds the bytes to send from here on.
+        flight.request =
+            order_request(setup.options, settings.url, std::move(flight.item.order.body));
         flight.started = Clock::now();
         queue_attempt(flight);
     }
@@ -809,8 +811,10 @@ bool Batch::put(BatchOrder order) {
         checked.fingerprint = fingerprint(*checked.document);
     if (checked.validation.valid()) {
         input.fingerprint = checked.fingerprint;
-        // What is sent is `body`; the parsed document is the bulk of an order in memory.
+        // What is sent is `body`; the parsed document and the bytes as read are the bulk of
+        // an order in memory.
         checked.document.reset();
+        checked.original = std::string();
     }
     input.order = std::move(order);
     return impl_->put(std::move(input));

@@ -106,7 +106,8 @@ void SettledTable::set(std::uint64_t fingerprint, Entry entry) {
         zero_ = entry;
         return;
     }
-    if ((used_ + 1) * 2 > keys_.size())
+    // Four fifths full at most: linear probing over random keys stays a few slots long.
+    if ((used_ + 1) * 5 > keys_.size() * 4)
         grow();
     const std::size_t mask = keys_.size() - 1;
     for (std::size_t slot = mix(fingerprint) & mask;; slot = (slot + 1) & mask) {
