@@ -170,7 +170,7 @@ class SubmitCommand final : public Command {
         auto* batch = new Batch(connection_.options, redactor_, settings);
         batch->on_result = [this](const BatchOrder& item, const Verdict& verdict) {
             clear_progress();
-            print_result(item.order, verdict, false);
+            show_result(item.order, verdict);
         };
         // The results of one turn go out in one write (a line at a time on a terminal).
         batch->on_turn_end = [] { std::fflush(stdout); };
@@ -275,7 +275,13 @@ class SubmitCommand final : public Command {
         }
     }
 
-    void print_result(const CheckedOrder& order, const Verdict& verdict, bool flush = true) {
+    void print_result(const CheckedOrder& order, const Verdict& verdict) {
+        show_result(order, verdict);
+        std::fflush(stdout);
+    }
+
+    // The batch's results: stdout is flushed once a turn of its loop (on_turn_end).
+    void show_result(const CheckedOrder& order, const Verdict& verdict) {
         result_ = worst(result_, verdict.outcome);
         if (json_) {
             print_json_line(stdout, verdict_json(order, verdict));
@@ -286,8 +292,6 @@ class SubmitCommand final : public Command {
                 (!order.validation.warnings.empty() || !order.changes.empty()))
                 print_problems(stdout, style_, order);
         }
-        if (flush)
-            std::fflush(stdout);
     }
 
     int dry_run(const OrderPlan& plan, bool from_flags) {

@@ -158,6 +158,13 @@ struct Batch::Impl {
         queue_capacity = std::max<std::size_t>(32, 2 * parallel);
         // Also at --parallel 1: orders one after another share a connection too.
         setup.watch_info = true;
+        // Over TLS, ALPN says at the handshake whether the SP speaks HTTP/2: wait for it and
+        // multiplex rather than open a connection per request. Plain http:// never learns it
+        // before a first answer, so waiting would hold every request behind the first.
+        setup.pipewait = settings.parallel > 1 && settings.url.rfind("https://", 0) == 0;
+        // An order is a few kilobytes: libcurl's 64 KiB default upload buffer per handle is
+        // memory for nothing.
+        setup.upload_buffer_size = 16 * 1024L;
         detail::init_curl_once();
         multi.reset(curl_multi_init());
         if (multi)
@@ -510,16 +517,7 @@ struct Batch::Impl {
             idle.pop_back();
             return transfer;
         }
-        auto& made = transfers.emplace_back(std::make_unique<detail::Transfer>(setup));
-        // Over TLS, ALPN says at the handshake whether the SP speaks HTTP/2: wait for it and
-        // multiplex rather than open a connection per request. Plain http:// never learns it
-        // before a first answer, so waiting would hold every request behind the first.
-        if (settings.parallel > 1 && settings.url.rfind("https://", 0) == 0)
-            curl_easy_setopt(made->handle(), CURLOPT_PIPEWAIT, 1L);
-        // An order is a few kilobytes: libcurl's 64 KiB default upload buffer per handle is
-        // memory for nothing.
-        curl_easy_setopt(made->handle(), CURLOPT_UPLOAD_BUFFERSIZE, 16 * 1024L);
-        return made.get();
+        return transfers.emplace_back(std::make_unique<detail::Transfer>(setup)).get();
     }
 
     void start_ready(Clock::time_point now) {

@@ -104,6 +104,10 @@ TransferSetup::TransferSetup(ConnectionOptions connection, Redactor redactor)
 
 Transfer::Transfer(const TransferSetup& setup) : setup_(setup) {
     init_curl_once();
+    open_handle();
+}
+
+void Transfer::open_handle() {
     easy_.reset(curl_easy_init());
     if (!easy_) {
         setup_code_ = CURLE_FAILED_INIT;
@@ -148,6 +152,11 @@ void Transfer::configure() {
         require(curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_callback), "DEBUGFUNCTION");
         require(curl_easy_setopt(h, CURLOPT_VERBOSE, 1L), "VERBOSE");
     }
+    if (setup_.pipewait)
+        require(curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L), "PIPEWAIT");
+    if (setup_.upload_buffer_size > 0)
+        require(curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, setup_.upload_buffer_size),
+                "UPLOAD_BUFFERSIZE");
     configure_auth();
     configure_tls();
     if (!options.proxy.empty())
@@ -200,13 +209,7 @@ bool Transfer::arm(const HttpRequest& request, const std::string& url, const Red
         // libcurl 7.88 counts the times it started a request again on an easy handle over the
         // handle's life, not per transfer, and gives up at the sixth: a handle that restarted
         // one is replaced, so every order gets libcurl's five.
-        easy_.reset(curl_easy_init());
-        if (!easy_) {
-            setup_code_ = CURLE_FAILED_INIT;
-            setup_error_ = "libcurl could not be initialised";
-        } else {
-            configure();
-        }
+        open_handle();
     }
     restarted_ = false;
     exchange_ = HttpExchange{};

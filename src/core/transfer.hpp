@@ -22,6 +22,11 @@ struct TransferSetup {
     // Read libcurl's info lines even without a trace: the batch engine learns HTTP/2 stream ids
     // and GOAWAYs from them (refused streams may be sent again, DESIGN §5).
     bool watch_info = false;
+    // Over TLS with several requests at once: wait for the handshake's ALPN to say whether the
+    // SP speaks HTTP/2, and multiplex rather than open a connection per request.
+    bool pipewait = false;
+    // libcurl's upload buffer per handle, in bytes (0: libcurl's default, 64 KiB).
+    long upload_buffer_size = 0;
     // Transfers whose request is out, by connection: a GOAWAY one of them hears concerns all.
     mutable std::vector<class Transfer*> in_flight;
 
@@ -75,6 +80,8 @@ class Transfer {
     void require(CURLcode code, std::string_view option);
     void read_tls_version();
     bool refused_silently() const;
+    // A new easy handle, configured; on failure every request fails with why.
+    void open_handle();
     void configure();
     void configure_auth();
     void configure_tls();
