@@ -34,7 +34,8 @@ json random_value(std::mt19937& random, int depth) {
     case 1:
         return random() % 2 == 0;
     case 2:
-        return -static_cast<std::int64_t>(random()) * static_cast<std::int64_t>(random());
+        // Below 2^63 in size: (2^32 - 1) * (2^31 - 1).
+        return -static_cast<std::int64_t>(random()) * static_cast<std::int64_t>(random() >> 1);
     case 3:
         return static_cast<std::uint64_t>(random()) * static_cast<std::uint64_t>(random()) * 5u;
     case 4:
