@@ -221,6 +221,18 @@ class Batch(TestCase):
         outcome_fps = {r["fp"] for r in records if r["event"] == "outcome"}
         self.assertTrue({r["fp"] for r in records if r["event"] == "sent"} <= outcome_fps,
                         "every order sent has its outcome recorded")
+        # The re-run sends exactly the orders the first left unsent: none is in doubt, and
+        # every order reaches the SP once over the two runs.
+        again = self.submit(mock, "--parallel", "4", "--journal", journal, path)
+        self.assertExit(again, 0)
+        lines = again.json_lines()
+        self.assertEqual(len(lines), 40)
+        self.assertEqual([l for l in lines if l["outcome"] != "accepted"], [])
+        self.assertEqual(sum(1 for l in lines if l.get("earlier_run")), len(accepted))
+        received = mock.received()
+        self.assertEqual(received["total"], 40)
+        self.assertEqual(set(received["by_access_id"].values()), {1})
+        self.assertEqual(len(received["by_access_id"]), 40)
 
     def test_second_ctrl_c_abandons_orders_in_flight_as_unknown(self):
         mock = self.mock("--latency-ms", "20000")
